@@ -1,0 +1,54 @@
+# Veldwijzer: `make run` serves the app with demo data; `make test` runs the whole suite.
+# Everything the project needs is installed by these targets (a venv, npm packages, Debian packages).
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := webapp:create_app
+# Chromium for the browser tests, PostgreSQL for the database tests (Debian packages).
+SYSTEM_PACKAGES := chromium postgresql
+
+.PHONY: run test install assets system-deps migrate demo bench clean
+
+run: install assets
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo-data
+	$(BIN)/flask run --host "$(HOST)" --port "$(PORT)"
+
+test: install assets system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Third-party front-end files come from the npm registry and are copied, not committed.
+assets: node_modules/.installed
+	mkdir -p webapp/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js webapp/static/vendor/htmx.min.js
+
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+clean:
+	rm -rf $(VENV) node_modules webapp/static/vendor .pytest_cache

@@ -1,0 +1,50 @@
+"""Static files with content hashes: cache-busting URLs and the service worker's precache manifest."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import current_app, url_for
+
+# What the service worker stores at install, so the app opens without a network.
+PRECACHED_STATIC = (
+    "css/app.css",
+    "js/app.js",
+    "vendor/htmx.min.js",
+    "icons/icon.svg",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+)
+# Templates the offline shell is rendered from; a change to any gives a new shell version.
+SHELL_TEMPLATES = ("base.html", "shell/offline.html", "_partials/nav.html")
+
+_hashes: dict[tuple[str, float], str] = {}
+
+
+def file_hash(path: Path) -> str:
+    key = (str(path), path.stat().st_mtime)
+    if key not in _hashes:
+        _hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return _hashes[key]
+
+
+def static_url(filename: str) -> str:
+    path = Path(current_app.static_folder) / filename
+    if not path.is_file():
+        raise FileNotFoundError(f"static file missing: {filename} (did `make assets` run?)")
+    return url_for("static", filename=filename, v=file_hash(path))
+
+
+def precache_manifest() -> tuple[str, list[dict]]:
+    """The shell version and the list of URLs (with their revisions) the service worker precaches."""
+    entries = [{"url": static_url(f), "revision": None} for f in PRECACHED_STATIC]
+    templates = Path(current_app.root_path) / "templates"
+    digest = hashlib.sha256()
+    for name in SHELL_TEMPLATES:
+        digest.update(file_hash(templates / name).encode())
+    for entry in entries:
+        digest.update(entry["url"].encode())
+    version = digest.hexdigest()[:16]
+    entries.append({"url": url_for("shell.offline"), "revision": version})
+    entries.append({"url": url_for("shell.manifest"), "revision": version})
+    return version, entries

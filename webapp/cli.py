@@ -1,0 +1,70 @@
+"""Command-line commands: ``flask user create``, ``flask demo-data``."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from webapp.auth.models import Role
+from webapp.db import db
+
+user_cli = AppGroup("user", help="Manage users.")
+
+
+@user_cli.command("create")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="Full name as shown in the app.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--organisation", "organisation_name", required=True, help="Exact name of the organisation or team.")
+@click.option("--email", default=None)
+@click.password_option(help="Asked for when not given.")
+def create_user_command(username, display_name, role, organisation_name, email, password):
+    """Create a user in an existing organisation."""
+    from webapp.auth.models import User
+    from webapp.auth.services import create_user, normalise_username
+    from webapp.organisations.models import Organisation
+
+    org = db.session.scalar(select(Organisation).where(Organisation.name == organisation_name))
+    if org is None:
+        raise click.ClickException(f"no organisation named {organisation_name!r}")
+    if db.session.scalar(select(User).where(User.username == normalise_username(username))):
+        raise click.ClickException(f"user {username!r} exists already")
+    if len(password) < 12:
+        raise click.ClickException("the password needs at least 12 characters")
+    user = create_user(username=username, display_name=display_name, role=Role(role), organisation=org,
+                       password=password, email=email)
+    db.session.commit()
+    click.echo(f"created {user.username} ({user.role.value}, {org.name})")
+
+
+@click.command("demo-data")
+@with_appcontext
+@click.option("--force", is_flag=True, help="Load even when the database already has data (development only).")
+def demo_data_command(force):
+    """Load the fictional demo region, its organisations, users and clients (never in production)."""
+    from webapp.demo import DemoDataRefused, load_demo_data
+
+    try:
+        loaded = load_demo_data(force=force)
+    except DemoDataRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    if loaded:
+        db.session.commit()
+        click.echo("demo data loaded")
+    else:
+        click.echo("the database has data already; demo data not loaded again")
+    from webapp.auth.models import User
+
+    demo_users = db.session.scalars(select(User.username).where(User.username.like("demo-%"))
+                                    .order_by(User.username)).all()
+    if demo_users:
+        click.echo(f"demo logins (password: {current_app.config['DEMO_PASSWORD']}):")
+        for username in ("demo-hulpverlener", "demo-wijkagent", "demo-coordinator"):
+            if username in demo_users:
+                click.echo(f"  {username}")
+
+
+def register(app) -> None:
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_data_command)

@@ -1,0 +1,1 @@
+"""Regions (werkgebieden), municipalities, postcode areas and organisations."""

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import current_app, jsonify, make_response, render_template, url_for
+from flask_login import login_required
+from sqlalchemy import text
+
+from webapp.assets import precache_manifest, static_url
+from webapp.db import db
+from webapp.security import OFFLINE_HEADER
+from webapp.shell import bp
+
+
+@bp.get("/")
+@login_required
+def home():
+    response = make_response(render_template("shell/home.html"))
+    response.headers[OFFLINE_HEADER] = "keep"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    """The page the service worker shows for a screen it has no offline copy of."""
+    return render_template("shell/offline.html")
+
+
+@bp.get("/sw.js")
+def service_worker():
+    version, manifest = precache_manifest()
+    source = (Path(current_app.static_folder) / "js" / "sw.js").read_text()
+    header = (f"const SHELL_VERSION = {json.dumps(version)};\n"
+              f"const PRECACHE = {json.dumps(manifest)};\n"
+              f"const OFFLINE_URL = {json.dumps(url_for('shell.offline'))};\n")
+    response = make_response(header + source)
+    response.mimetype = "text/javascript"
+    # The browser must always ask for a new service worker; never serve a stale one.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    data = {
+        "name": "Veldwijzer",
+        "short_name": "Veldwijzer",
+        "description": "Samenwerking GGZ en politie: wie bel ik, wat zeg ik, wat spraken we af.",
+        "lang": "nl",
+        "start_url": url_for("shell.home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#12355b",
+        "icons": [
+            {"src": static_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+            {"src": static_url("icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    response = jsonify(data)
+    response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/healthz")
+def health():
+    """Liveness and database check; the app also uses it to tell online from offline."""
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")

@@ -1,0 +1,87 @@
+// Small UI glue for every page: the service worker, the connection state, htmx settings.
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var HEALTH_URL = "/healthz";
+  var CHECK_TIMEOUT_MS = 4000;
+
+  function registerServiceWorker() {
+    if (!("serviceWorker" in navigator)) return;
+    var url = (script && script.dataset.sw) || "/sw.js";
+    navigator.serviceWorker.register(url, { scope: "/" }).catch(function (err) {
+      console.warn("service worker registration failed", err);
+    });
+  }
+
+  // The connection state shown in the header. navigator.onLine only knows about the
+  // phone's radio; a server that cannot be reached counts as offline too.
+  function setConnection(online) {
+    var el = document.getElementById("connection");
+    var banner = document.getElementById("offline-banner");
+    var state = online ? "online" : "offline";
+    document.documentElement.dataset.connection = state;
+    if (el && el.dataset.state !== state) {
+      el.dataset.state = state;
+      el.querySelector(".connection-text").textContent = online ? "Online" : "Offline";
+    }
+    if (banner) banner.hidden = online;
+    document.dispatchEvent(new CustomEvent("veldwijzer:connection", { detail: { online: online } }));
+  }
+
+  function checkConnection() {
+    if (!navigator.onLine) { setConnection(false); return Promise.resolve(false); }
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, CHECK_TIMEOUT_MS);
+    return fetch(HEALTH_URL, { cache: "no-store", signal: controller.signal, headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok; }, function () { return false; })
+      .then(function (ok) { clearTimeout(timer); setConnection(ok); return ok; });
+  }
+
+  window.Veldwijzer = window.Veldwijzer || {};
+  window.Veldwijzer.checkConnection = checkConnection;
+  window.Veldwijzer.csrfToken = function () {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : null;
+  };
+
+  // htmx: send the CSRF token as a header; when a request cannot reach the server,
+  // navigate normally so the service worker can answer from what it kept.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = window.Veldwijzer.csrfToken();
+    if (token) event.detail.headers["X-CSRFToken"] = token;
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    setConnection(false);
+    var elt = event.detail.elt;
+    var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
+    if (verb === "get" && elt && elt.getAttribute("href")) {
+      window.location.href = elt.getAttribute("href");
+    }
+  });
+
+  window.addEventListener("online", checkConnection);
+  window.addEventListener("offline", function () { setConnection(false); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") checkConnection();
+  });
+
+  // The offline shell lists every section; show those of the role last seen on this phone.
+  // (A role is not personal data; it only decides which menu items make sense.)
+  function applyRoleToNav() {
+    var nav = document.querySelector(".bottomnav");
+    if (!nav) return;
+    var role = nav.dataset.role;
+    if (role) { try { localStorage.setItem("veldwijzer.role", role); } catch (e) { /* private mode */ } return; }
+    try { role = localStorage.getItem("veldwijzer.role"); } catch (e) { role = null; }
+    if (!role) return;
+    nav.querySelectorAll("li[data-roles]").forEach(function (li) {
+      li.hidden = li.dataset.roles.split(" ").indexOf(role) === -1;
+    });
+  }
+
+  applyRoleToNav();
+  registerServiceWorker();
+  checkConnection();
+  setInterval(checkConnection, 30000);
+})();
