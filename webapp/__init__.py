@@ -11,6 +11,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
     register_extensions(app)
+    register_content(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -42,6 +43,12 @@ def register_extensions(app: Flask) -> None:
             return render_error(401)
         target = request.full_path if request.method == "GET" else None
         return login_redirect(url_for("auth.login", next=target.rstrip("?") if target else None))
+
+
+def register_content(app: Flask) -> None:
+    from webapp.flows.services import init_flows
+
+    init_flows(app)
 
 
 def _migrations_dir():

@@ -65,6 +65,45 @@ def demo_data_command(force):
                 click.echo(f"  {username}")
 
 
+flows_cli = AppGroup("flows", help="Check and version the flow files.")
+
+
+@flows_cli.command("check")
+def flows_check_command():
+    """Validate every flow file and compare it with versions.lock.json."""
+    from webapp.flows.loader import FlowError, load_library, read_lock, version_problems
+
+    try:
+        library = load_library()
+    except FlowError as exc:
+        raise click.ClickException(str(exc)) from exc
+    problems = version_problems(library, read_lock())
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException("flow versions are not up to date")
+    click.echo(f"{len(library.flows)} flows and the belkaart are valid and versioned")
+
+
+@flows_cli.command("lock")
+def flows_lock_command():
+    """Record the version and content hash of every flow in versions.lock.json."""
+    from webapp.flows.loader import FlowError, load_library, read_lock, write_lock
+
+    try:
+        library = load_library()
+    except FlowError as exc:
+        raise click.ClickException(str(exc)) from exc
+    old = read_lock()
+    for doc in list(library.flows.values()) + [library.belkaart]:
+        locked = old.get(doc.id)
+        if locked and locked["sha256"] != doc.content_hash and doc.version <= locked["version"]:
+            raise click.ClickException(f"{doc.id} changed: raise its version (now {doc.version}) first")
+    write_lock(library)
+    click.echo("versions.lock.json written")
+
+
 def register(app) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(flows_cli)

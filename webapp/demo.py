@@ -28,6 +28,61 @@ class DemoDataRefused(RuntimeError):
     pass
 
 
+# (function, level, is_person, name, organisation, phone, hours, outside_hours, postcodes, days since verified)
+DEMO_CONTACTS = [
+    ("wijkagent", "operationeel", True, "Mark Visser", "Basisteam Domstad-Centrum", "06 20345678",
+     "ma-vr 08:00-17:00", "Bel het basisteam of 0900-8844 en vraag naar de opco.", "3511, 3513", 20),
+    ("wijkagent", "operationeel", True, "Aylin Yilmaz", "Basisteam Domstad-Centrum", "06 20456789",
+     "ma-do 07:00-16:00; vr 07:00-12:00", "Bel het basisteam of 0900-8844.", "3512, 3514", 45),
+    ("wijkagent", "operationeel", True, "Peter Hoekstra", "Basisteam Vechtoever", "06 20567890",
+     "ma-vr 09:00-17:00", "Bel 0900-8844.", "3601-3606", 400),
+    ("basisteam", "operationeel", False, "Basisteam Domstad-Centrum, balie", "Politie Middenland", "030 800 1100",
+     "ma-zo 07:00-23:00", "Bel 0900-8844; bij spoed 112.", "3511-3530", 30),
+    ("basisteam", "operationeel", False, "Basisteam Vechtoever, balie", "Politie Middenland", "030 800 1200",
+     "ma-vr 08:00-20:00", "Bel 0900-8844; bij spoed 112.", "3601-3606, 3941-3945", 200),
+    ("opco", "operationeel", False, "Operationeel coördinator Domstad", "Politie Middenland", "030 800 1199",
+     "24/7", None, "", 15),
+    ("contactpersoon-politie-ggz", "tactisch", True, "Sandra de Boer", "Politie Middenland", "06 20678901",
+     "ma-vr 08:30-17:00", "Bel de opco via 030 800 1199.", "", 60),
+    ("accountmanager", "strategisch", True, "Henk Mulder", "Politie Middenland", "06 20789012",
+     "ma-vr 09:00-17:00", "Mail h.mulder@politie.example.", "", 90),
+    ("crisisdienst", "operationeel", False, "Crisisdienst GGZ Veldhaven (24/7)", "GGZ Veldhaven", "030 800 2400",
+     "24/7", None, "", 10),
+    ("geneesheer-directeur", "strategisch", True, "Dr. Willem Verbeek", "GGZ Veldhaven", "030 800 2410",
+     "ma-vr 08:30-17:00", "Buiten kantoortijd via de crisisdienst, 030 800 2400.", "", 120),
+    ("beveiliging", "operationeel", False, "Interventieteam kliniek De Linde", "GGZ Veldhaven", "030 800 2499",
+     "24/7", None, "", 30),
+    ("veilig-thuis", "operationeel", False, "Veilig Thuis Domstad", "Veilig Thuis Domstad", "0800 2000",
+     "24/7", None, "", 50),
+    ("ovj-wvggz", "tactisch", False, "Officier van justitie Wvggz (piket)", "Openbaar Ministerie Middenland",
+     "030 800 3300", "24/7", None, "", 250),
+    ("meldpunt-zorg", "operationeel", False, "Meldpunt zorg en overlast Domstad", "Gemeente Domstad", "030 800 4400",
+     "ma-vr 09:00-17:00", "Bij acute zorgen: de crisisdienst, 030 800 2400.", "3511-3530", 210),
+    ("wijkteam", "operationeel", False, "Wijkteam Binnenstad", "Gemeente Domstad", "030 800 4410",
+     "ma-vr 08:30-17:00", "Bel het meldpunt zorg en overlast.", "3511, 3512", 35),
+    ("meldkamer", "operationeel", False, "Meldkamer Middenland (partnerlijn)", "Politie Middenland", "030 800 1000",
+     "24/7", None, "", 500),
+]
+
+
+def load_demo_contacts(region: Region, actor: User | None) -> None:
+    from webapp.contacts.hours import parse_hours
+    from webapp.contacts.models import Contact
+    from webapp.contacts.phones import normalise_phone, parse_postcode_list
+    from webapp.contacts.services import set_fields
+    from webapp.db import utcnow
+
+    now = utcnow()
+    for function, level, is_person, name, organisation, phone, hours, outside, postcodes, age in DEMO_CONTACTS:
+        contact = Contact(region_id=region.id, verified_at=now - dt.timedelta(days=age), verified_by=actor)
+        set_fields(contact, {
+            "is_person": is_person, "name": name, "organisation": organisation, "function": function, "level": level,
+            "phone": normalise_phone(phone), "hours": parse_hours(hours), "outside_hours": outside,
+            "postcodes": parse_postcode_list(postcodes),
+        })
+        db.session.add(contact)
+
+
 def load_demo_data(force: bool = False) -> bool:
     """Load the demo data into an empty database; False when it has data already."""
     if current_app.config["PRODUCTION"]:
@@ -75,6 +130,8 @@ def load_demo_data(force: bool = False) -> bool:
         ("Daan Bos", dt.date(1992, 11, 23), "3513EF", "101", "Biltstraat", team_centrum, "VH-11020"),
         ("Lotte Smit", dt.date(1968, 1, 30), "3514GH", "3-bis", "Adelaarstraat", team_centrum, "VH-11187"),
     ]
+    load_demo_contacts(region, actor=db.session.scalar(select(User).where(User.username == "demo-coordinator")))
+
     for name, born, postcode, number, street, team, client_number in clients:
         client = Client(date_of_birth=born, postcode=postcode, postcode_area=postcode[:4], house_number=number,
                         street=street, city="Domstad", client_number=client_number, organisation=ggz, team=team)

@@ -3,3 +3,4 @@ from webapp.audit.models import AuditEvent  # noqa: F401
 from webapp.auth.models import LoginFailure, User, UserSession  # noqa: F401
 from webapp.clients.models import Client  # noqa: F401
 from webapp.organisations.models import Municipality, Organisation, PostcodeArea, Region  # noqa: F401
+from webapp.contacts.models import Contact, ContactPostcode  # noqa: F401

@@ -2,25 +2,18 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import unicodedata
 
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import UTCDateTime, db, utcnow
 from webapp.organisations.models import Organisation
+from webapp.text import fold
 
 
 def new_public_id() -> str:
     # Opaque and unguessable: client URLs carry no personal identifier and no counter.
     return secrets.token_urlsafe(12)
-
-
-def name_key(name: str) -> str:
-    """A name folded for exact lookup: case, accents and spacing do not matter, spelling does."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().replace("-", " ").split())
 
 
 class Client(db.Model):
@@ -50,7 +43,7 @@ class Client(db.Model):
 
     def set_name(self, name: str) -> None:
         self.name = " ".join(name.split())
-        self.name_key = name_key(name)
+        self.name_key = fold(name)
 
     @property
     def address_line(self) -> str:
