@@ -132,12 +132,14 @@ class DemoWorld:
     def __init__(self, db):
         from webapp.auth.models import User
         from webapp.clients.models import Client
+        from webapp.contacts.models import Contact
         from webapp.organisations.models import Organisation
 
         self.db = db
         self.users = {u.username: u for u in db.session.scalars(db.select(User))}
         self.clients = {c.name: c for c in db.session.scalars(db.select(Client))}
         self.orgs = {o.name: o for o in db.session.scalars(db.select(Organisation))}
+        self.contacts = {c.name: c for c in db.session.scalars(db.select(Contact))}
 
     def user(self, username):
         return self.users[username]

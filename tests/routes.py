@@ -5,6 +5,7 @@ route cannot ship without a decision about who may use it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ROLES = ("anonymous", "hulpverlener", "wijkagent", "coordinator")
@@ -15,9 +16,20 @@ LOGIN = "login"  # anonymous users are sent to the login page (302)
 class Route:
     endpoint: str
     method: str
-    url: str
+    url: str | Callable  # a callable gets the demo world and returns the URL (for ids)
     expected: dict = field(default_factory=dict)  # role -> status (or LOGIN)
     data: dict | None = None
+
+    def url_for(self, demo) -> str:
+        return self.url(demo) if callable(self.url) else self.url
+
+
+def coordinator_only(status=200, others=403):
+    return {"anonymous": LOGIN, "hulpverlener": others, "wijkagent": others, "coordinator": status}
+
+
+def contact(name):
+    return lambda demo: f"/contacten/{demo.contacts[name].id}"
 
 
 def everyone(status=200):
@@ -36,6 +48,7 @@ ROUTES = [
     Route("shell.service_worker", "GET", "/sw.js", everyone()),
     Route("shell.manifest", "GET", "/manifest.webmanifest", everyone()),
     Route("shell.health", "GET", "/healthz", everyone()),
+    Route("shell.offline_manifest", "GET", "/offline-manifest.json", logged_in()),
     Route("static", "GET", "/static/css/app.css", everyone()),
     Route("auth.login", "GET", "/login", {"anonymous": 200, "hulpverlener": 302, "wijkagent": 302, "coordinator": 302}),
     Route("auth.login", "POST", "/login", {"anonymous": 422, "hulpverlener": 302, "wijkagent": 302, "coordinator": 302},
@@ -47,7 +60,24 @@ ROUTES = [
                                                                               coordinator=302)),
     Route("flows.step", "GET", "/stappenplan/politie-inschakelen/start", logged_in()),
     Route("contacts.index", "GET", "/contacten/", logged_in()),
+    Route("contacts.who", "GET", "/contacten/wie-bel-ik?postcode=3511", logged_in()),
+    Route("contacts.call_table", "GET", "/contacten/bellen.json", logged_in()),
+    Route("contacts.show", "GET", contact("Mark Visser"), logged_in()),
+    Route("contacts.vcard", "GET", "/contacten/contactenboek.vcf", logged_in()),
+    Route("contacts.create", "GET", "/contacten/nieuw", coordinator_only()),
+    Route("contacts.create", "POST", "/contacten/nieuw", coordinator_only(422), data={}),
+    Route("contacts.update", "GET", lambda d: contact("Mark Visser")(d) + "/bewerken", coordinator_only()),
+    Route("contacts.update", "POST", lambda d: contact("Mark Visser")(d) + "/bewerken", coordinator_only(422), data={}),
+    Route("contacts.validate_field", "POST", "/contacten/valideer?veld=phone", coordinator_only(), data={"phone": "12"}),
+    Route("contacts.verify", "POST", lambda d: contact("Mark Visser")(d) + "/klopt-nog", coordinator_only(303)),
+    Route("contacts.stale", "GET", "/contacten/controleren", coordinator_only()),
+    Route("contacts.export", "GET", "/contacten/export.csv", coordinator_only()),
+    Route("contacts.import_csv", "GET", "/contacten/importeren", coordinator_only()),
+    Route("contacts.import_csv", "POST", "/contacten/importeren", coordinator_only(422), data={}),
     Route("clients.index", "GET", "/clienten/", logged_in(wijkagent=403)),
     Route("clients.lookup", "GET", "/aop/", logged_in(hulpverlener=403, coordinator=403)),
     Route("notes.index", "GET", "/notities/", logged_in(wijkagent=403)),
+    # last: it removes a contact the routes above use
+    Route("contacts.delete", "POST", lambda d: contact("Meldkamer Middenland (partnerlijn)")(d) + "/verwijderen",
+          coordinator_only(303)),
 ]

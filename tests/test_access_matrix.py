@@ -28,11 +28,11 @@ def test_access_matrix(app, demo, login_as, role):
             page = client.get("/") if role != "anonymous" else client.get("/login")
             token = csrf_token_from(page.text if page.status_code == 200 else client.get("/login").text)
             kwargs["data"] = {**(route.data or {}), "csrf_token": token}
-        response = client.open(route.url, method=route.method, **kwargs)
+        response = client.open(route.url_for(demo), method=route.method, **kwargs)
         response.close()
         expected = route.expected[role]
         if expected == LOGIN:
-            assert response.status_code == 302, f"{route.method} {route.url} as {role}"
-            assert response.headers["Location"].startswith("/login"), f"{route.method} {route.url} as {role}"
+            assert response.status_code == 302, f"{route.method} {route.endpoint} as {role}"
+            assert response.headers["Location"].startswith("/login"), f"{route.method} {route.endpoint} as {role}"
         else:
-            assert response.status_code == expected, f"{route.method} {route.url} as {role}: {response.status_code}"
+            assert response.status_code == expected, f"{route.method} {route.endpoint} as {role}: {response.status_code}"

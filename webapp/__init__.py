@@ -122,6 +122,16 @@ def register_template_helpers(app: Flask) -> None:
         ],
     })
 
+    from webapp.contacts.hours import AMSTERDAM
+
+    @app.template_filter("local_datetime")
+    def local_datetime(value):
+        return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M") if value else ""
+
+    @app.template_filter("local_date")
+    def local_date(value):
+        return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y") if value else ""
+
     @app.context_processor
     def helpers():
         return {"static_url": static_url, "htmx_config": htmx_config, "Role": Role,

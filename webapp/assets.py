@@ -10,6 +10,7 @@ from flask import current_app, url_for
 PRECACHED_STATIC = (
     "css/app.css",
     "js/app.js",
+    "js/calls.js",
     "vendor/htmx.min.js",
     "icons/icon.svg",
     "icons/icon-192.png",

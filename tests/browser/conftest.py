@@ -131,9 +131,27 @@ def log_in(page, server, username, password=DEMO_PASSWORD):
     page.wait_for_url(server.url + "/")
 
 
+def wait_for(page, expression: str, timeout: float = 15.0):
+    """Poll a JavaScript expression until it is true. (Playwright's wait_for_function compiles
+    its predicate with eval, which the app's Content Security Policy rightly refuses.)"""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(100)
+
+
 def wait_for_service_worker(page):
     """Until the service worker has installed (shell precached) and controls this page."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     if not page.evaluate("navigator.serviceWorker.controller !== null"):
         page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(page, "navigator.serviceWorker.controller !== null")
+
+
+def wait_until_offline_ready(page):
+    """Until the service worker has fetched this user's offline pages (flows, contacts, call table)."""
+    wait_for_service_worker(page)
+    wait_for(page, "document.documentElement.dataset.offlineReady === 'true'", timeout=30)

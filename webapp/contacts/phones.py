@@ -82,3 +82,19 @@ def parse_postcode_list(text: str) -> list[str]:
             else:
                 areas.add(normalise_postcode_area(part))
     return sorted(areas)
+
+
+def format_postcode_list(postcodes: list[str]) -> str:
+    """['3511', '3512', '3513', '3520'] -> '3511-3513, 3520': runs of three or more become a range."""
+    numbers = sorted(int(p) for p in postcodes)
+    parts, i = [], 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        if j - i >= 2:
+            parts.append(f"{numbers[i]}-{numbers[j]}")
+        else:
+            parts.extend(str(n) for n in numbers[i:j + 1])
+        i = j + 1
+    return ", ".join(parts)

@@ -55,11 +55,15 @@ def _contact_option(contact: Contact, now: dt.datetime, note: str | None = None)
                       note=note, stale=contact.is_stale(now))
 
 
-def _contacts_for(region_id: int, function: ContactFunction, postcode: str | None) -> list[Contact]:
+def _contacts_for(region_id: int, function: ContactFunction, postcode: str | None,
+                  preloaded: list[Contact] | None = None) -> list[Contact]:
     """Contacts of a function in the region: those covering the postcode, and those for the whole region."""
-    query = (select(Contact).where(Contact.region_id == region_id, Contact.function == function)
-             .options(selectinload(Contact.postcodes)))
-    contacts = db.session.scalars(query).all()
+    if preloaded is None:
+        query = (select(Contact).where(Contact.region_id == region_id, Contact.function == function)
+                 .options(selectinload(Contact.postcodes)))
+        contacts = db.session.scalars(query).all()
+    else:
+        contacts = [c for c in preloaded if c.function == function]
     if postcode is None:
         return [c for c in contacts if not c.postcodes] or contacts
     covering = [c for c in contacts if postcode in c.postcode_list]
@@ -73,7 +77,7 @@ def _order(contacts: list[Contact], now: dt.datetime) -> list[Contact]:
 
 
 def resolve_target(target: str, region: Region, postcode: str | None = None,
-                   now: dt.datetime | None = None) -> list[CallOption]:
+                   now: dt.datetime | None = None, preloaded: list[Contact] | None = None) -> list[CallOption]:
     """Everything to call for one target, in order: e.g. the wijkagent of the postcode, then the
     basisteam, then 0900-8844. The same resolution serves the flows and the directory."""
     now = now or utcnow()
@@ -90,7 +94,7 @@ def resolve_target(target: str, region: Region, postcode: str | None = None,
         function = ContactFunction(step)
         if function == ContactFunction.WIJKAGENT and postcode is None:
             continue  # a wijkagent belongs to an area; without a postcode we cannot choose one
-        found = _order(_contacts_for(region.id, function, postcode), now)
+        found = _order(_contacts_for(region.id, function, postcode, preloaded), now)
         if not found:
             missing.append(function.label.lower())
         options.extend(_contact_option(c, now) for c in found)
@@ -123,6 +127,35 @@ def resolve_calls(calls, region: Region, postcode: str | None = None, now: dt.da
 def who_to_call(region: Region, postcode: str, now: dt.datetime | None = None) -> list[CallOption]:
     """'Wie bel ik voor postcode 3511?': the wijkagent(s), then the basisteam, then 0900-8844."""
     return resolve_target(ContactFunction.WIJKAGENT.value, region, postcode, now)
+
+
+def resolution_table(region: Region, now: dt.datetime | None = None) -> dict:
+    """resolve_target() for every postcode of the region and every call target, for use offline.
+
+    The phone looks numbers up in this table; the rules stay here, in one place.
+    """
+    from dataclasses import asdict
+
+    from webapp.contacts.functions import CALL_TARGETS
+
+    now = now or utcnow()
+    contacts = region_contacts(region)
+    options: dict[str, dict] = {}
+
+    def keys(found: list[CallOption]) -> list[str]:
+        for option in found:
+            options[option.key] = {**asdict(option), "tel": option.tel}
+        return [o.key for o in found]
+
+    postcodes = sorted(p.postcode for m in region.municipalities for p in m.postcodes)
+    targets = sorted(CALL_TARGETS)
+    return {
+        "region": region.name,
+        "generated_at": now.isoformat(),
+        "default": {t: keys(resolve_target(t, region, None, now, contacts)) for t in targets},
+        "postcodes": {pc: {t: keys(resolve_target(t, region, pc, now, contacts)) for t in targets} for pc in postcodes},
+        "options": options,
+    }
 
 
 def region_contacts(region: Region) -> list[Contact]:
@@ -168,9 +201,11 @@ def snapshot(contact: Contact) -> dict:
 
 
 def set_fields(contact: Contact, data: dict) -> None:
+    converters = {"function": ContactFunction, "level": Level}
     for name in FIELDS:
         if name in data:
-            setattr(contact, name, data[name])
+            value = data[name]
+            setattr(contact, name, converters[name](value) if name in converters and value is not None else value)
     if "postcodes" in data:
         wanted = set(data["postcodes"])
         contact.postcodes = [p for p in contact.postcodes if p.postcode in wanted] + \

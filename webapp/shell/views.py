@@ -66,6 +66,33 @@ def manifest():
     return response
 
 
+@bp.get("/offline-manifest.json")
+@login_required
+def offline_manifest():
+    """Every page the phone should hold for offline use, for this user; its version changes when
+    any of them would change (a flow, the shell, the region's directory)."""
+    import hashlib
+
+    from flask_login import current_user
+    from sqlalchemy import func, select
+
+    from webapp.contacts.models import Contact
+    from webapp.flows.services import library
+
+    lib = library()
+    urls = [url_for("shell.home"), url_for("flows.index"), url_for("flows.belkaart"), url_for("contacts.index"),
+            url_for("contacts.call_table"), url_for("contacts.who")]
+    for flow in lib.flows.values():
+        urls += [url_for("flows.step", flow_id=flow.id, step_id=step_id) for step_id in flow.steps]
+    region_id = current_user.region.id
+    contact_ids = db.session.scalars(select(Contact.id).where(Contact.region_id == region_id).order_by(Contact.id)).all()
+    urls += [url_for("contacts.show", contact_id=cid) for cid in contact_ids]
+    last_change = db.session.scalar(select(func.max(Contact.updated_at)).where(Contact.region_id == region_id))
+    stamp = "|".join([precache_manifest()[0], current_user.username, str(region_id), str(last_change), str(len(contact_ids)),
+                      *(f.content_hash for f in lib.flows.values()), lib.belkaart.content_hash])
+    return jsonify(version=hashlib.sha256(stamp.encode()).hexdigest()[:16], urls=urls)
+
+
 @bp.get("/healthz")
 def health():
     """Liveness and database check; the app also uses it to tell online from offline."""

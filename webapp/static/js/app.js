@@ -12,6 +12,18 @@
     navigator.serviceWorker.register(url, { scope: "/" }).catch(function (err) {
       console.warn("service worker registration failed", err);
     });
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "warmed") document.documentElement.dataset.offlineReady = "true";
+    });
+  }
+
+  // Logged in and online: let the service worker fetch what this user needs offline.
+  function warmOfflineCopies() {
+    if (!("serviceWorker" in navigator) || !window.Veldwijzer.csrfToken()) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      var worker = navigator.serviceWorker.controller || registration.active;
+      if (worker) worker.postMessage({ type: "warm", url: "/offline-manifest.json" });
+    });
   }
 
   // The connection state shown in the header. navigator.onLine only knows about the
@@ -82,6 +94,6 @@
 
   applyRoleToNav();
   registerServiceWorker();
-  checkConnection();
+  checkConnection().then(function (online) { if (online) warmOfflineCopies(); });
   setInterval(checkConnection, 30000);
 })();

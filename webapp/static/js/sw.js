@@ -1,14 +1,19 @@
 // Veldwijzer service worker. The server prepends SHELL_VERSION, PRECACHE and OFFLINE_URL.
 //
-// What it keeps (DESIGN.md §4): the app shell (precached, versioned) and pages the server
-// marks with "Veldwijzer-Offline: keep" (flows, contacts: no special-category data). It
-// never stores a page without that mark, an API answer or anything but a GET.
+// What it keeps (DESIGN.md §4): the app shell (precached, versioned) and answers the server
+// marks "Veldwijzer-Offline: keep" (flows, contacts, the call table: no special-category
+// data). It never stores an answer without that mark, an API answer or anything but a GET.
+// After login the page asks it to fetch every such page once ("warm"), so the flows and
+// the numbers work offline even before they were opened.
 /* global SHELL_VERSION, PRECACHE, OFFLINE_URL */
 "use strict";
 
 var SHELL_CACHE = "veldwijzer-shell-" + SHELL_VERSION;
 var PAGES_CACHE = "veldwijzer-pages";
+var WARM_KEY = "/__veldwijzer/warm-version";
 var NETWORK_TIMEOUT_MS = 4000;
+var WARM_MAX_AGE_MS = 6 * 60 * 60 * 1000;
+var NEVER = /^\/(api\/|healthz|sw\.js|login|logout|offline-manifest\.json)/;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -30,40 +35,50 @@ self.addEventListener("activate", function (event) {
   );
 });
 
-self.addEventListener("message", function (event) {
-  if (event.data && event.data.type === "clear-user-data") {
-    event.waitUntil(caches.delete(PAGES_CACHE));
-  }
-});
+function isKeepable(response) {
+  return response && response.ok && response.type === "basic" && !response.redirected &&
+    response.headers.get("Veldwijzer-Offline") === "keep";
+}
 
 function timeout(ms) {
   return new Promise(function (_, reject) { setTimeout(function () { reject(new Error("timeout")); }, ms); });
 }
 
-function isKeepable(response) {
-  return response && response.ok && response.type === "basic" &&
-    response.headers.get("Veldwijzer-Offline") === "keep";
+// The kept copy of a page: the exact address, else the same page without its query
+// (calls.js then fills in the postcode asked for).
+function kept(request) {
+  return caches.open(PAGES_CACHE).then(function (cache) {
+    return cache.match(request.url).then(function (hit) {
+      if (hit) return hit;
+      return cache.match(request.url, { ignoreSearch: true }).then(function (near) {
+        // A new Response carries no URL of its own, so the page (and htmx's history) keeps
+        // the address that was asked for, query included.
+        return near && new Response(near.body, { status: near.status, statusText: near.statusText, headers: near.headers });
+      });
+    });
+  });
 }
 
-// Pages: the network first (with a time limit: a weak signal must not leave the user
-// waiting), then the kept copy, then the offline page.
-function handleNavigation(request) {
-  var network = fetch(request).then(function (response) {
-    if (isKeepable(response)) {
-      var copy = response.clone();
-      caches.open(PAGES_CACHE).then(function (cache) { return cache.put(request.url, copy); });
-    } else if (response.ok && response.redirected === false) {
-      // A page that may not be kept replaces any older copy under the same address.
-      caches.open(PAGES_CACHE).then(function (cache) { return cache.delete(request.url); });
-    }
-    return response;
-  });
+function store(request, response) {
+  if (request.headers.get("HX-Request")) return; // a fragment must never stand in for a page
+  if (isKeepable(response)) {
+    var copy = response.clone();
+    caches.open(PAGES_CACHE).then(function (cache) { return cache.put(request.url, copy); });
+  } else if (response.ok && !response.redirected) {
+    // Not to be kept (any more): drop an older copy under this address.
+    caches.open(PAGES_CACHE).then(function (cache) { return cache.delete(request.url); });
+  }
+}
+
+// The network first, with a time limit (a weak signal must not leave someone waiting),
+// then the kept copy; for a page, the offline page as the last resort.
+function networkThenKept(request, isPage) {
+  var network = fetch(request).then(function (response) { store(request, response); return response; });
   return Promise.race([network, timeout(NETWORK_TIMEOUT_MS)]).catch(function () {
-    return caches.open(PAGES_CACHE).then(function (cache) {
-      return cache.match(request.url);
-    }).then(function (kept) {
-      if (kept) return kept;
+    return kept(request).then(function (copy) {
+      if (copy) return copy;
       return network.catch(function () {
+        if (!isPage) return Response.error();
         return caches.match(OFFLINE_URL).then(function (offline) {
           return offline || new Response("Geen verbinding", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
         });
@@ -76,16 +91,54 @@ self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") return;
   var url = new URL(request.url);
-  if (url.origin !== self.location.origin) return;
+  if (url.origin !== self.location.origin || NEVER.test(url.pathname)) return;
 
-  if (request.mode === "navigate") {
-    event.respondWith(handleNavigation(request));
+  if (url.pathname.indexOf("/static/") === 0 || url.pathname === "/manifest.webmanifest") {
+    event.respondWith(caches.match(request, { ignoreVary: true }).then(function (hit) { return hit || fetch(request); }));
     return;
   }
-  if (url.pathname.indexOf("/static/") === 0 || url.pathname === "/manifest.webmanifest") {
-    event.respondWith(caches.match(request, { ignoreVary: true }).then(function (hit) {
-      return hit || fetch(request);
+  event.respondWith(networkThenKept(request, request.mode === "navigate"));
+});
+
+// "warm": fetch every page of the offline manifest once, so the flows and the numbers are
+// on the phone right after login. Skipped while the same manifest version was fetched recently.
+function warm(manifestUrl) {
+  return fetch(manifestUrl, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+    if (!r.ok) throw new Error("manifest " + r.status);
+    return r.json();
+  }).then(function (manifest) {
+    return caches.open(PAGES_CACHE).then(function (cache) {
+      return cache.match(WARM_KEY).then(function (hit) { return hit ? hit.json() : null; }).then(function (last) {
+        if (last && last.version === manifest.version && Date.now() - last.at < WARM_MAX_AGE_MS) {
+          return { fetched: 0, skipped: true };
+        }
+        var fetched = 0;
+        var queue = manifest.urls.slice();
+        function next() {
+          var url = queue.shift();
+          if (!url) return Promise.resolve();
+          return fetch(url, { credentials: "same-origin" }).then(function (response) {
+            if (isKeepable(response)) { fetched += 1; return cache.put(url, response); }
+          }).catch(function () { /* one page failing must not stop the rest */ }).then(next);
+        }
+        return Promise.all([next(), next(), next()]).then(function () {
+          return cache.put(WARM_KEY, new Response(JSON.stringify({ version: manifest.version, at: Date.now() }),
+            { headers: { "Content-Type": "application/json" } }));
+        }).then(function () { return { fetched: fetched, skipped: false }; });
+      });
+    });
+  });
+}
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type === "clear-user-data") {
+    event.waitUntil(caches.delete(PAGES_CACHE));
+  } else if (data.type === "warm" && data.url) {
+    event.waitUntil(warm(data.url).then(function (result) {
+      if (event.source) event.source.postMessage({ type: "warmed", fetched: result.fetched, skipped: result.skipped });
+    }, function () {
+      if (event.source) event.source.postMessage({ type: "warm-failed" });
     }));
   }
-  // Everything else (the API, htmx fragments, /healthz) goes to the network only.
 });
