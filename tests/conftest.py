@@ -123,7 +123,10 @@ def demo(db):
     """The demo region, organisations, users and clients (DESIGN.md §7)."""
     from webapp.demo import load_demo_data
 
+    from webapp.audit.models import AuditEvent
+
     load_demo_data()
+    db.session.execute(db.delete(AuditEvent))  # each test looks at the audit rows it causes itself
     db.session.commit()
     return DemoWorld(db)
 
@@ -195,11 +198,16 @@ def login(client):
 
 
 @pytest.fixture
-def login_as(client, login):
-    """Log a user in (through the form, so the session is real) and return the client."""
+def login_as(app, client, login):
+    """Log a user in (through the form, so the session is real) and return the client.
+
+    The first call uses the test's `client`; each further call gets a browser of its own.
+    """
+    used = []
 
     def do(user, test_client=None):
-        c = test_client or client
+        c = test_client or (app.test_client() if used else client)
+        used.append(c)
         response = login(user.username, test_client=c)
         assert response.status_code == 302, response.text
         return c

@@ -32,6 +32,14 @@ def contact(name):
     return lambda demo: f"/contacten/{demo.contacts[name].id}"
 
 
+def client(name, suffix=""):
+    return lambda demo: f"/clienten/{demo.clients[name].public_id}{suffix}"
+
+
+def care_only(status=200, wijkagent=403):
+    return {"anonymous": LOGIN, "hulpverlener": status, "wijkagent": wijkagent, "coordinator": status}
+
+
 def everyone(status=200):
     return {role: status for role in ROLES}
 
@@ -75,7 +83,22 @@ ROUTES = [
     Route("contacts.import_csv", "GET", "/contacten/importeren", coordinator_only()),
     Route("contacts.import_csv", "POST", "/contacten/importeren", coordinator_only(422), data={}),
     Route("clients.index", "GET", "/clienten/", logged_in(wijkagent=403)),
+    Route("clients.create", "GET", "/clienten/nieuw", care_only()),
+    Route("clients.create", "POST", "/clienten/nieuw", care_only(422), data={}),
+    Route("clients.show", "GET", client("Sam de Vries"), care_only()),
+    Route("clients.update", "GET", client("Sam de Vries", "/bewerken"), care_only()),
+    Route("clients.update", "POST", client("Sam de Vries", "/bewerken"), care_only(422), data={}),
+    Route("clients.edit_crisiskaart", "GET", client("Sam de Vries", "/crisiskaart"), care_only()),
+    Route("clients.edit_crisiskaart", "POST", client("Sam de Vries", "/crisiskaart"), care_only(422), data={}),
+    Route("clients.crisiskaart_version", "GET", client("Sam de Vries", "/crisiskaart/versies/1"), care_only()),
+    Route("clients.consent", "POST", client("Sam de Vries", "/crisiskaart/toestemming"), care_only(400), data={}),
+    Route("clients.edit_aop", "GET", client("Sam de Vries", "/aop"), care_only()),
+    Route("clients.edit_aop", "POST", client("Sam de Vries", "/aop"), care_only(422), data={}),
+    Route("clients.briefing", "GET", client("Sam de Vries", "/briefing"), care_only()),
     Route("clients.lookup", "GET", "/aop/", logged_in(hulpverlener=403, coordinator=403)),
+    Route("clients.lookup", "POST", "/aop/", logged_in(hulpverlener=403, coordinator=403, wijkagent=422), data={}),
+    Route("clients.police_edit_aop", "POST", "/aop/bewerken", logged_in(hulpverlener=403, coordinator=403,
+                                                                        wijkagent=404), data={}),
     Route("notes.index", "GET", "/notities/", logged_in(wijkagent=403)),
     # last: it removes a contact the routes above use
     Route("contacts.delete", "POST", lambda d: contact("Meldkamer Middenland (partnerlijn)")(d) + "/verwijderen",

@@ -132,6 +132,12 @@ def register_template_helpers(app: Flask) -> None:
     def local_date(value):
         return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y") if value else ""
 
+    @app.template_filter("phone")
+    def phone(value):
+        from webapp.contacts.phones import display_phone
+
+        return display_phone(value)
+
     @app.context_processor
     def helpers():
         return {"static_url": static_url, "htmx_config": htmx_config, "Role": Role,

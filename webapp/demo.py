@@ -138,4 +138,70 @@ def load_demo_data(force: bool = False) -> bool:
         client.set_name(name)
         db.session.add(client)
     db.session.flush()
+    load_demo_cards()
     return True
+
+
+def load_demo_cards() -> None:
+    """Crisiskaarten and AOPs for the demo clients: Sam shares part of his card and has an AOP;
+    Noor has an AOP; Daan shares nothing with police; Lotte has an AOP proposed by GGZ."""
+    from webapp.clients.services import save_aop, save_crisiskaart
+
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    clients = {c.name: c for c in db.session.scalars(select(Client))}
+    fatima, joost, mark = users["demo-hulpverlener"], users["demo-hulpverlener-oost"], users["demo-wijkagent"]
+    today = dt.date.today()
+
+    def text(value, shared=False):
+        return {"text": value, "police_consent": shared}
+
+    save_crisiskaart(clients["Sam de Vries"], {"made_on": today - dt.timedelta(days=120), "signed_by": "Sam de Vries en Fatima El Amrani (FACT)",
+                                               "valid_until": today + dt.timedelta(days=245)}, {
+        "persoonlijk": text("Noem me Sam. Ik woon alleen, op de eerste verdieping; de bel werkt niet, klop hard.", True),
+        "contactpersonen": {"entries": [
+            {"relation": "zus", "name": "Eva de Vries", "phone": "+31620111222"},
+            {"relation": "behandelaar", "name": "Fatima El Amrani", "phone": "+31620333444"},
+            {"relation": "huisarts", "name": "Huisartsenpraktijk Oudegracht", "phone": "+31308005566"}],
+            "police_consent": True},
+        "signalen": text("Ik slaap niet meer, loop 's nachts buiten, praat hard en snel en denk dat de buren me volgen.", True),
+        "helpt": text("Rustig praten, één persoon tegelijk. Mijn zus Eva bellen. Buiten even lopen met iemand erbij.", True),
+        "helpt_niet": text("Sirenes, veel mensen in huis, aanraken zonder het te zeggen. Dan word ik bang en ga ik duwen.", True),
+        "wensen": text("Bel eerst de crisisdienst. Als ik opgenomen moet worden: liefst De Linde.", False),
+        "niet_wensen": text("Geen separeer als het anders kan. Niet geboeid de straat op als de buren kijken.", False),
+        "medisch": text("Ik gebruik lithium; let op bij uitdroging en bij hitte. Astma: puffer ligt in de keuken.", True),
+        "afspraken": text("Bij signalen belt het FACT-team dezelfde dag. Depot-medicatie elke 2 weken.", False),
+        "praktisch": text("Kat Mimi moet eten; zus Eva heeft een sleutel.", False),
+    }, fatima, note="Eerste versie, samen met Sam opgesteld")
+    save_aop(clients["Sam de Vries"], None, {
+        "approach": "Geen sirene en geen zwaailicht in de straat. Eén agent spreekt, rustig, en zegt wat hij gaat doen "
+                    "voordat hij iets doet. Bel vóór binnengaan de crisisdienst.",
+        "contact_name": "Crisisdienst GGZ Veldhaven (24/7)", "contact_phone": "+31308002400",
+        "valid_until": today + dt.timedelta(days=300),
+        "consent": "Op verzoek van Sam zelf, schriftelijk vastgelegd bij het FACT-team.", "status": None}, fatima)
+    sam_aop = clients["Sam de Vries"].aop
+    save_aop(clients["Sam de Vries"], sam_aop, {**{f: getattr(sam_aop, f) for f in
+                                                 ("approach", "contact_name", "contact_phone", "valid_until", "consent")},
+                                              "status": "actief"}, mark)
+
+    save_crisiskaart(clients["Noor Jansen"], {"made_on": today - dt.timedelta(days=600), "signed_by": "Noor Jansen",
+                                              "valid_until": None}, {
+        "signalen": text("Trekt zich terug, eet niet, laat niemand binnen.", True),
+        "helpt": text("Bellen voor je aanbelt; een vrouwelijke hulpverlener.", True),
+        "medisch": text("Diabetes type 1; let op een hypo.", True),
+    }, joost, note="Overgenomen van papieren kaart")
+    save_aop(clients["Noor Jansen"], None, {
+        "approach": "Eerst bellen, dan aanbellen. Bij voorkeur een vrouwelijke agent.",
+        "contact_name": "FACT-team Domstad-Oost", "contact_phone": "+31308002400",
+        "valid_until": today + dt.timedelta(days=200), "consent": "Op verzoek van Noor, mondeling, vastgelegd in dossier.",
+        "status": "actief"}, mark)
+
+    save_crisiskaart(clients["Daan Bos"], {"made_on": today - dt.timedelta(days=30), "signed_by": "Daan Bos",
+                                           "valid_until": today + dt.timedelta(days=335)}, {
+        "signalen": text("Wordt achterdochtig en gaat gamen tot diep in de nacht."),
+        "helpt": text("Zijn moeder bellen."),
+    }, fatima)
+    save_aop(clients["Lotte Smit"], None, {
+        "approach": "Spreek haar aan met Lotte. Niet met meer dan twee agenten naar binnen.",
+        "contact_name": "Crisisdienst GGZ Veldhaven (24/7)", "contact_phone": "+31308002400",
+        "valid_until": today + dt.timedelta(days=180), "consent": "Lotte vroeg dit zelf aan, 12-11-2026.",
+        "status": None}, fatima)
