@@ -11,13 +11,15 @@ PRECACHED_STATIC = (
     "css/app.css",
     "js/app.js",
     "js/calls.js",
+    "js/store.js",
+    "js/caseload.js",
     "vendor/htmx.min.js",
     "icons/icon.svg",
     "icons/icon-192.png",
     "icons/icon-512.png",
 )
 # Templates the offline shell is rendered from; a change to any gives a new shell version.
-SHELL_TEMPLATES = ("base.html", "shell/offline.html", "_partials/nav.html")
+SHELL_TEMPLATES = ("base.html", "shell/offline.html", "shell/offline_clients.html", "_partials/nav.html")
 
 _hashes: dict[tuple[str, float], str] = {}
 
@@ -47,5 +49,6 @@ def precache_manifest() -> tuple[str, list[dict]]:
         digest.update(entry["url"].encode())
     version = digest.hexdigest()[:16]
     entries.append({"url": url_for("shell.offline"), "revision": version})
+    entries.append({"url": url_for("shell.offline_clients"), "revision": version})
     entries.append({"url": url_for("shell.manifest"), "revision": version})
     return version, entries

@@ -27,13 +27,21 @@ def offline():
     return render_template("shell/offline.html")
 
 
+@bp.get("/offline/clienten")
+def offline_clients():
+    """The shell that shows the phone's copy of the caseload when a client page cannot be reached.
+    It holds no data itself: caseload.js fills it from IndexedDB."""
+    return render_template("shell/offline_clients.html")
+
+
 @bp.get("/sw.js")
 def service_worker():
     version, manifest = precache_manifest()
     source = (Path(current_app.static_folder) / "js" / "sw.js").read_text()
     header = (f"const SHELL_VERSION = {json.dumps(version)};\n"
               f"const PRECACHE = {json.dumps(manifest)};\n"
-              f"const OFFLINE_URL = {json.dumps(url_for('shell.offline'))};\n")
+              f"const OFFLINE_URL = {json.dumps(url_for('shell.offline'))};\n"
+              f"const OFFLINE_CLIENTS_URL = {json.dumps(url_for('shell.offline_clients'))};\n")
     response = make_response(header + source)
     response.mimetype = "text/javascript"
     # The browser must always ask for a new service worker; never serve a stale one.

@@ -44,8 +44,7 @@
     node.querySelector(".call-hours-text").textContent = option.hours ? option.hours_description : "";
     var badge = node.querySelector(".badge");
     if (!option.hours) { badge.textContent = "Altijd bereikbaar"; badge.className = "badge badge-open"; }
-    else if (option.open_now) { badge.textContent = "Nu bereikbaar"; badge.className = "badge badge-open"; }
-    else { badge.textContent = "Nu niet bereikbaar"; badge.className = "badge badge-closed"; }
+    else { badge.dataset.hours = JSON.stringify(option.hours); refreshOpenNow(node); }
     var outside = node.querySelector(".call-outside");
     if (option.hours && option.outside_hours) outside.textContent = "Buiten deze tijden: " + option.outside_hours;
     else outside.remove();
@@ -141,6 +140,25 @@
     }).catch(function () { /* no table on this phone yet: the page's own numbers stay */ });
   }
 
+  // "Nu bereikbaar" is decided again on the phone's clock: a kept page may be hours old.
+  var DAYS = ["ma", "di", "wo", "do", "vr", "za", "zo"];
+  function amsterdamNow() {
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Amsterdam", weekday: "short", hour: "2-digit",
+      minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date()).forEach(function (p) { parts[p.type] = p.value; });
+    var day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(parts.weekday);
+    return { day: DAYS[day], time: parts.hour + ":" + parts.minute };
+  }
+  function refreshOpenNow(root) {
+    var now = amsterdamNow();
+    root.querySelectorAll(".badge[data-hours]").forEach(function (badge) {
+      var hours = JSON.parse(badge.dataset.hours);
+      var open = (hours[now.day] || []).some(function (p) { return p[0] <= now.time && now.time < p[1]; });
+      badge.textContent = open ? "Nu bereikbaar" : "Nu niet bereikbaar";
+      badge.className = "badge " + (open ? "badge-open" : "badge-closed");
+    });
+  }
+
   // The contact list filters as you type, on the phone, online and offline alike.
   function setupFilter(form) {
     var results = document.getElementById("contact-results");
@@ -170,9 +188,10 @@
 
   document.documentElement.classList.add("js");
   enhance(document);
+  refreshOpenNow(document);
   document.querySelectorAll("[data-contact-filter]").forEach(setupFilter);
   // After htmx swapped a step in (and put its address in the history), enhance the new content.
-  document.addEventListener("htmx:afterSettle", function () { enhance(document); });
+  document.addEventListener("htmx:afterSettle", function () { enhance(document); refreshOpenNow(document); });
   document.addEventListener("htmx:pushedIntoHistory", function () { enhance(document); });
   document.addEventListener("submit", function (event) {
     var message = event.target.dataset && event.target.dataset.confirm;
@@ -180,4 +199,5 @@
   });
   window.Veldwijzer = window.Veldwijzer || {};
   window.Veldwijzer.loadCallTable = loadTable;
+  window.Veldwijzer.refreshOpenNow = refreshOpenNow;
 })();

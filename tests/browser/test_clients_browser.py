@@ -1,0 +1,83 @@
+"""The crisiskaart at the door: it opens without a server, and logout leaves no trace on the phone."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in, screenshot, wait_for, wait_until_offline_ready
+
+pytestmark = pytest.mark.browser
+
+TRACE = "lithium"  # a word from Sam's crisiskaart
+
+STORAGE_REPORT = """async () => {
+  const local = JSON.stringify(Object.assign({}, localStorage)) + JSON.stringify(Object.assign({}, sessionStorage));
+  const dbs = indexedDB.databases ? await indexedDB.databases() : [];
+  let idb = "";
+  for (const info of dbs) {
+    const db = await new Promise((ok, fail) => { const r = indexedDB.open(info.name); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+    for (const name of db.objectStoreNames) {
+      const rows = await new Promise((ok) => { const r = db.transaction(name).objectStore(name).getAll(); r.onsuccess = () => ok(r.result); });
+      idb += JSON.stringify(rows);
+    }
+    db.close();
+  }
+  let cached = "", urls = [];
+  for (const key of await caches.keys()) {
+    const cache = await caches.open(key);
+    for (const request of await cache.keys()) {
+      const response = await cache.match(request);
+      urls.push(new URL(request.url).pathname);
+      cached += request.url + " " + (await response.clone().text());
+    }
+  }
+  return {local, idb, cached, urls, databases: dbs.map(d => d.name)};
+}"""
+
+
+def test_crisiskaart_opens_offline_and_logout_leaves_no_trace(page, live_server):
+    log_in(page, live_server, "demo-hulpverlener")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
+    page.get_by_role("link", name="Sam de Vries").click()
+    expect(page.get_by_role("heading", name="Sam de Vries")).to_be_visible()
+    expect(page.get_by_text(re.compile("Ik gebruik lithium"))).to_be_visible()
+    wait_until_offline_ready(page)
+    wait_for(page, "document.documentElement.dataset.caseloadReady === 'true'")
+    sam_url = page.url
+
+    # "Politie nodig?" from the client page: the flow knows for whom, and where.
+    page.get_by_role("link", name="Politie nodig? Stappenplan").click()
+    expect(page.get_by_text("Voor: Sam de Vries, Oudegracht 12, 3511 AB, Domstad")).to_be_visible()
+    assert "postcode=3511" in page.url
+    page.goto(live_server.url + "/stappenplan/belkaart")
+    expect(page.locator("[data-fill=adres]").first).to_have_text("Oudegracht 12, 3511 AB, Domstad")
+    page.goto(sam_url)
+
+    report = page.evaluate(STORAGE_REPORT)
+    assert TRACE in report["idb"] and TRACE not in report["cached"]  # in IndexedDB only, never in Cache Storage
+
+    live_server.stop()
+    page.goto(sam_url)
+    expect(page.get_by_role("heading", name="Sam de Vries")).to_be_visible()
+    expect(page.get_by_text(re.compile("Ik gebruik lithium"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Offline kopie, bijgewerkt"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Bel Mark Visser"))).to_have_attribute("href", "tel:+31620345678")
+    screenshot(page, "crisiskaart-offline")
+    page.get_by_role("link", name="Politie-briefing").click()
+    expect(page.get_by_role("heading", name="Politie-briefing")).to_be_visible()
+    expect(page.get_by_role("heading", name="Hoe is de patiënt eraan toe, ook medisch?")).to_be_visible()
+    screenshot(page, "briefing-offline")
+
+    live_server.start()
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    page.wait_for_timeout(500)
+    report = page.evaluate(STORAGE_REPORT)
+    for where in ("local", "idb", "cached"):
+        assert TRACE not in report[where] and "Sam de Vries" not in report[where], where
+    assert "veldwijzer" not in report["databases"]
+    kept = [u for u in report["urls"] if not u.startswith("/static/")]
+    assert set(kept) <= {"/offline", "/offline/clienten", "/manifest.webmanifest"}, kept  # only the shell: work data gone too

@@ -1,0 +1,37 @@
+"""The phone's copy of a hulpverlener's caseload: crisiskaart, AOP and briefing, rendered by the
+server so the offline view shows exactly what the page shows."""
+from __future__ import annotations
+
+from flask import render_template
+
+from webapp.audit.models import AuditAction
+from webapp.audit.services import record
+from webapp.clients.services import caseload, shared_sections, snapshot_version, today
+from webapp.contacts.services import who_to_call
+from webapp.db import utcnow
+
+MAX_AGE_HOURS = 72
+
+
+def caseload_copy(user, known: str | None) -> dict:
+    clients = caseload(user)
+    version = snapshot_version(clients)
+    base = {"version": version, "generated_at": utcnow(), "max_age_hours": MAX_AGE_HOURS}
+    if known == version:
+        return {**base, "unchanged": True, "clients": []}
+    day = today()
+    entries = []
+    for client in clients:
+        card, aop = client.crisiskaart, client.aop
+        context = {"client": client, "card": card, "aop": aop, "today": day, "offline": True,
+                   "shared": shared_sections(card), "calls": who_to_call(user.region, client.postcode_area)}
+        entries.append({
+            "id": client.public_id, "name": client.name, "date_of_birth": client.date_of_birth,
+            "postcode_area": client.postcode_area, "address": client.address_line, "team": client.team.name,
+            "card_version": card.number if card else None, "warnings": card.warnings(day) if card else [],
+            "html": {"card": render_template("clients/_offline_card.html", **context),
+                     "briefing": render_template("clients/_briefing.html", **context)},
+        })
+        # A copy of the record leaves the server for this phone: that is an access to log.
+        record(AuditAction.EXPORT, object_type="caseload_copy", client=client, details={"version": version})
+    return {**base, "unchanged": False, "clients": entries}

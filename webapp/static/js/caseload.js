@@ -1,0 +1,167 @@
+// The hulpverlener's caseload on the phone: fetched when online, shown offline, and gone
+// when it must be (logout, a client leaving the caseload, 72 hours without a sync).
+(function () {
+  "use strict";
+
+  var V = window.Veldwijzer;
+  var store = V.store;
+  var HOUR = 3600 * 1000;
+  var role = document.body.dataset.role;
+
+  function refresh() {
+    if (role !== "hulpverlener") return Promise.resolve();
+    return store.getMeta("caseload").then(function (meta) {
+      var url = "/api/v1/caseload" + (meta && meta.version ? "?known=" + encodeURIComponent(meta.version) : "");
+      return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error("caseload " + r.status); return r.json(); })
+        .then(function (copy) {
+          var record = { version: copy.version, synced_at: Date.now(), max_age_hours: copy.max_age_hours };
+          if (copy.unchanged) return store.setMeta("caseload", record);
+          // One transaction: the old copy is replaced whole, so a client who left the caseload is gone.
+          return store.transaction(["clients", "meta"], "readwrite", function (s) {
+            s.clients.clear();
+            copy.clients.forEach(function (c) { s.clients.put(c); });
+            s.meta.put({ key: "caseload", value: record });
+          });
+        });
+    }).then(function () { document.documentElement.dataset.caseloadReady = "true"; })
+      .catch(function () { /* offline or not allowed: keep what the phone has, within its age limit */ });
+  }
+
+  // Older than its age limit without a successful sync: the personal data goes.
+  function expire() {
+    return store.getMeta("caseload").then(function (meta) {
+      if (!meta) return;
+      if (Date.now() - meta.synced_at > (meta.max_age_hours || 72) * HOUR) {
+        return store.transaction(["clients", "meta"], "readwrite", function (s) {
+          s.clients.clear();
+          s.meta.delete("caseload");
+          s.meta.delete("selected");
+        });
+      }
+    }).catch(function () {});
+  }
+
+  function allClients() {
+    return store.transaction(["clients"], "readonly", function (s) { return store.request(s.clients.getAll()); });
+  }
+
+  function getClient(id) {
+    return store.transaction(["clients"], "readonly", function (s) { return store.request(s.clients.get(id)); });
+  }
+
+  // -- the offline view: /clienten/, /clienten/<id>, /clienten/<id>/briefing ---------------------
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function renderOffline(root) {
+    var parts = window.location.pathname.split("/").filter(Boolean); // ["clienten", id?, "briefing"?]
+    var title = document.getElementById("offline-title");
+    var body = document.getElementById("offline-body");
+    return store.getMeta("caseload").then(function (meta) {
+      var stamp = root.querySelector("[data-synced]");
+      if (meta && stamp) stamp.textContent = "Offline kopie, bijgewerkt " + new Date(meta.synced_at).toLocaleString("nl-NL");
+      if (parts.length === 1) {
+        return allClients().then(function (clients) {
+          title.textContent = "Cliënten";
+          body.textContent = "";
+          if (!clients.length) { body.appendChild(el("p", null, "Er staan geen cliënten op deze telefoon.")); return; }
+          var list = el("ul", "client-list");
+          clients.sort(function (a, b) { return a.name.localeCompare(b.name, "nl"); }).forEach(function (c) {
+            var li = el("li", "client");
+            var a = el("a", "client-name", c.name);
+            a.href = "/clienten/" + c.id;
+            li.appendChild(a);
+            li.appendChild(el("p", "client-meta", c.date_of_birth.split("-").reverse().join("-") + " · " + c.postcode_area));
+            list.appendChild(li);
+          });
+          body.appendChild(list);
+        });
+      }
+      return getClient(parts[1]).then(function (c) {
+        if (!c) {
+          title.textContent = "Niet op deze telefoon";
+          body.textContent = "";
+          body.appendChild(el("p", null, "Deze cliënt staat niet in de offline kopie van jouw caseload."));
+          return;
+        }
+        var briefing = parts[2] === "briefing";
+        title.textContent = briefing ? "Politie-briefing" : c.name;
+        document.title = title.textContent + " · Veldwijzer";
+        // Server-rendered HTML of our own origin, made for this view (no scripts in it).
+        body.innerHTML = briefing ? c.html.briefing : c.html.card;
+        if (V.refreshOpenNow) V.refreshOpenNow(body);
+        if (briefing) { title.hidden = true; document.body.classList.add("page-briefing"); }
+      });
+    });
+  }
+
+  // -- the selected client: the flows and the belkaart use its address -------------------------
+
+  function selectClient(holder) {
+    return store.setMeta("selected", { id: holder.dataset.client, name: holder.dataset.clientName,
+      address: holder.dataset.clientAddress, postcode: holder.dataset.clientPostcode, at: Date.now() });
+  }
+
+  function showSelected() {
+    var banner = document.getElementById("selected-client");
+    var fills = document.querySelectorAll("[data-fill]");
+    if (!banner && !fills.length) return;
+    store.getMeta("selected").then(function (c) {
+      if (!c || Date.now() - c.at > 12 * HOUR) return;
+      var values = { adres: c.address, postcode: c.postcode, client_naam: c.name };
+      fills.forEach(function (f) {
+        if (values[f.dataset.fill]) { f.textContent = values[f.dataset.fill]; f.classList.add("fill-known"); }
+      });
+      if (banner) {
+        banner.querySelector("[data-selected-name]").textContent = c.name + ", " + c.address;
+        banner.hidden = false;
+        banner.querySelector("button").addEventListener("click", function () {
+          store.transaction(["meta"], "readwrite", function (s) { s.meta.delete("selected"); })
+            .then(function () { banner.hidden = true; });
+        });
+      }
+    }).catch(function () {});
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-select-client]");
+    if (!link) return;
+    event.preventDefault();
+    var go = function () { window.location.href = link.href; };
+    selectClient(link.closest("[data-client]")).then(go, go);
+  });
+
+  // Logout clears the phone: the app's own wipe first, then the server's Clear-Site-Data.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("logout-form") || form.dataset.wiped) return;
+    event.preventDefault();
+    var done = function () { form.dataset.wiped = "true"; form.submit(); };
+    var clearCaches = navigator.serviceWorker && navigator.serviceWorker.controller
+      ? (navigator.serviceWorker.controller.postMessage({ type: "clear-user-data" }), Promise.resolve()) : Promise.resolve();
+    try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* private mode */ }
+    Promise.all([store.wipe(), clearCaches, caches.delete("veldwijzer-pages")]).then(done, done);
+  });
+
+  V.caseload = { refresh: refresh };
+  var offlineRoot = document.querySelector("[data-offline-clients]");
+  if (!role && !offlineRoot) return; // logged out: do not even open the database
+  expire().then(function () {
+    if (offlineRoot) renderOffline(offlineRoot);
+    showSelected();
+  });
+  // Refresh the copy whenever app.js finds the server reachable (page load, back online).
+  var refreshing = false;
+  document.addEventListener("veldwijzer:connection", function (event) {
+    if (!event.detail.online || refreshing || role !== "hulpverlener") return;
+    refreshing = true;
+    refresh().then(function () { refreshing = false; });
+  });
+  document.addEventListener("htmx:afterSettle", showSelected);
+})();
