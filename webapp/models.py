@@ -4,3 +4,4 @@ from webapp.auth.models import LoginFailure, User, UserSession  # noqa: F401
 from webapp.clients.models import Aop, Client, CrisiskaartSection, CrisiskaartVersion  # noqa: F401
 from webapp.organisations.models import Municipality, Organisation, PostcodeArea, Region  # noqa: F401
 from webapp.contacts.models import Contact, ContactPostcode  # noqa: F401
+from webapp.flows.models import LocalAgreement  # noqa: F401

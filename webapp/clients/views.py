@@ -86,6 +86,7 @@ def update(public_id):
     form = ClientForm(obj=client if request.method == "GET" else None)
     form.team_id.choices = _team_choices(client)
     if request.method == "GET":
+        record_read(client)
         form.postcode.data = f"{client.postcode[:4]} {client.postcode[4:]}"
     if request.method == "POST" and form.validate_on_submit():
         values = form.values()
@@ -149,6 +150,8 @@ def edit_aop(public_id):
     form = AopForm(obj=aop if request.method == "GET" and aop else None)
     # GGZ proposes and may end an AOP; only police make it active.
     form.status.choices = [c for c in form.status.choices if c.value in ("", "beeindigd")]
+    if request.method == "GET" and aop:
+        record_read(client, what="aops")
     if request.method == "POST" and form.validate_on_submit():
         save_aop(client, aop, form.values(), actor=current_user)
         flash("De afspraak op persoon is voorgesteld aan de politie." if aop is None else "Opgeslagen.")

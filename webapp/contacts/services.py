@@ -55,6 +55,11 @@ def _contact_option(contact: Contact, now: dt.datetime, note: str | None = None)
                       note=note, stale=contact.is_stale(now))
 
 
+def contact_options(contacts: list[Contact], now: dt.datetime | None = None) -> list[CallOption]:
+    now = now or utcnow()
+    return [_contact_option(c, now) for c in contacts]
+
+
 def _contacts_for(region_id: int, function: ContactFunction, postcode: str | None,
                   preloaded: list[Contact] | None = None) -> list[Contact]:
     """Contacts of a function in the region: those covering the postcode, and those for the whole region."""

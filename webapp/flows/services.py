@@ -4,8 +4,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flask import current_app
+from sqlalchemy import select
 
+from webapp.audit.models import AuditAction
+from webapp.audit.services import record
+from webapp.db import db
 from webapp.flows.loader import Flow, Library, load_library
+from webapp.flows.models import LocalAgreement
 
 EXTENSION_KEY = "veldwijzer.flows"
 
@@ -37,3 +42,34 @@ def walk_paths(flow: Flow) -> Iterator[list[str]]:
             yield from walk(nxt, trail)
 
     yield from walk(flow.start, [])
+
+
+def agreement_for(region, flow_id: str, step_id: str):
+    return db.session.scalar(select(LocalAgreement).where(LocalAgreement.region_id == region.id,
+                                                          LocalAgreement.flow_id == flow_id,
+                                                          LocalAgreement.step_id == step_id))
+
+
+def _agreement_snapshot(agreement) -> dict:
+    return {"text": agreement.text, "contacts": [c.id for c in agreement.contacts]}
+
+
+def save_agreement(region, flow_id: str, step_id: str, text: str, contacts: list, actor):
+    """Create or replace the region's agreement on a step; audited with old and new values."""
+    agreement = agreement_for(region, flow_id, step_id)
+    old = _agreement_snapshot(agreement) if agreement else None
+    if agreement is None:
+        agreement = LocalAgreement(region_id=region.id, flow_id=flow_id, step_id=step_id)
+        db.session.add(agreement)
+    agreement.text, agreement.contacts, agreement.updated_by_id = text, contacts, actor.id
+    db.session.flush()
+    record(AuditAction.UPDATE if old else AuditAction.CREATE, obj=agreement,
+           details={"old": old, "new": _agreement_snapshot(agreement), "step": f"{flow_id}/{step_id}"})
+    return agreement
+
+
+def delete_agreement(agreement) -> None:
+    record(AuditAction.DELETE, obj=agreement, details={"old": _agreement_snapshot(agreement),
+                                                       "step": f"{agreement.flow_id}/{agreement.step_id}"})
+    db.session.delete(agreement)
+    db.session.flush()

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
+from webapp.access import roles_required
+from webapp.auth.models import Role
 from webapp.contacts.phones import InvalidInput, normalise_postcode_area
-from webapp.contacts.services import resolve_calls, resolve_target
+from webapp.contacts.services import contact_options, region_contacts, resolve_calls, resolve_target
 from webapp.flows import bp
-from webapp.flows.services import flows_for, library
+from webapp.flows.forms import AgreementForm
+from webapp.flows.services import agreement_for, delete_agreement, flows_for, library, save_agreement
 from webapp.security import OFFLINE_HEADER
 
 
@@ -80,7 +83,41 @@ def step(flow_id, step_id):
     postcode, postcode_error = _postcode_from_query()
     calls = resolve_calls(step.calls, current_user.region, postcode) if step.kind == "outcome" else []
     chosen = [a for a in flow.actions if a.id in set(request.args.getlist("gekozen"))]
+    agreement = agreement_for(current_user.region, flow.id, step.id)
     response = make_response(render_template(
         "flows/step.html", flow=flow, step=step, calls=calls, postcode=postcode, postcode_error=postcode_error,
-        chosen=chosen), 422 if postcode_error else 200)
+        chosen=chosen, agreement=agreement, agreement_calls=contact_options(agreement.contacts) if agreement else []),
+        422 if postcode_error else 200)
     return keep_offline(response)
+
+
+@bp.route("/<flow_id>/<step_id>/regionaal", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def agreement(flow_id, step_id):
+    """A coordinator's local agreement on a step, for the own region: write, preview, save or remove."""
+    flow = library().get(flow_id) or abort(404)
+    step = flow.step(step_id) or abort(404)
+    region = current_user.region
+    existing = agreement_for(region, flow.id, step.id)
+    form = AgreementForm(obj=None)
+    contacts = region_contacts(region)
+    form.contacts.choices = [(c.id, f"{c.name} · {c.function.label} · {c.phone_display}") for c in contacts]
+    if request.method == "GET" and existing:
+        form.text.data, form.contacts.data = existing.text, [c.id for c in existing.contacts]
+    action = request.form.get("actie")
+    back = url_for("flows.step", flow_id=flow.id, step_id=step.id)
+    if request.method == "POST" and action == "verwijderen" and existing:  # CSRFProtect checked the token
+        delete_agreement(existing)
+        flash("De regionale afspraak is verwijderd.")
+        return redirect(back, code=303)
+    preview = None
+    if request.method == "POST" and form.validate_on_submit():
+        chosen = [c for c in contacts if c.id in set(form.contacts.data)]
+        if action == "opslaan":
+            save_agreement(region, flow.id, step.id, form.text.data.strip(), chosen, actor=current_user)
+            flash("De regionale afspraak staat nu bij deze stap.")
+            return redirect(back, code=303)
+        preview = {"text": form.text.data.strip(), "calls": contact_options(chosen)}
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render_template("flows/agreement_form.html", flow=flow, step=step, form=form, existing=existing,
+                           preview=preview), status

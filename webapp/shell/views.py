@@ -85,6 +85,7 @@ def offline_manifest():
     from sqlalchemy import func, select
 
     from webapp.contacts.models import Contact
+    from webapp.flows.models import LocalAgreement
     from webapp.flows.services import library
 
     lib = library()
@@ -96,7 +97,10 @@ def offline_manifest():
     contact_ids = db.session.scalars(select(Contact.id).where(Contact.region_id == region_id).order_by(Contact.id)).all()
     urls += [url_for("contacts.show", contact_id=cid) for cid in contact_ids]
     last_change = db.session.scalar(select(func.max(Contact.updated_at)).where(Contact.region_id == region_id))
+    agreements = db.session.execute(select(func.count(), func.max(LocalAgreement.updated_at))
+                                     .where(LocalAgreement.region_id == region_id)).one()
     stamp = "|".join([precache_manifest()[0], current_user.username, str(region_id), str(last_change), str(len(contact_ids)),
+                      str(agreements[0]), str(agreements[1]),
                       *(f.content_hash for f in lib.flows.values()), lib.belkaart.content_hash])
     return jsonify(version=hashlib.sha256(stamp.encode()).hexdigest()[:16], urls=urls)
 
