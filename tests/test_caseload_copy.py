@@ -21,7 +21,8 @@ def test_the_copy_holds_the_own_caseload_rendered_as_on_the_page(demo, login_as)
     assert sam["id"] == demo.clients["Sam de Vries"].public_id and sam["date_of_birth"] == "1985-03-12"
     assert "Ik gebruik lithium" in sam["html"]["card"] and "Geen sirene" in sam["html"]["card"]
     assert "Politie-briefing" in sam["html"]["briefing"]
-    assert "<form" not in sam["html"]["card"]  # nothing to submit offline
+    assert "/crisiskaart/toestemming" not in sam["html"]["card"]  # consent changes need the server
+    assert 'data-mutation="note.create"' in sam["html"]["card"]  # notes work offline, through the outbox
     assert copy["max_age_hours"] == 72
     assert sorted(r.client_id for r in exports(demo.db)) == sorted(demo.clients[n].id for n in names)
 

@@ -13,6 +13,8 @@ PRECACHED_STATIC = (
     "js/calls.js",
     "js/store.js",
     "js/caseload.js",
+    "js/sync-core.js",
+    "js/outbox.js",
     "vendor/htmx.min.js",
     "icons/icon.svg",
     "icons/icon-192.png",

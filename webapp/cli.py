@@ -103,7 +103,21 @@ def flows_lock_command():
     click.echo("versions.lock.json written")
 
 
+visits_cli = AppGroup("visits", help="Home visits.")
+
+
+@visits_cli.command("check-overdue")
+def check_overdue_command():
+    """Notify the team of visits whose check-out is overdue. Safe to run again: each visit is notified once."""
+    from webapp.visits.services import check_overdue
+
+    notified = check_overdue()
+    db.session.commit()
+    click.echo(f"{len(notified)} overdue visit(s) notified")
+
+
 def register(app) -> None:
+    app.cli.add_command(visits_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(flows_cli)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so Alembic's batch mode can alter them on SQLite.
@@ -54,3 +56,33 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+# SQLite, the embedded default: let SQLAlchemy emit BEGIN itself (the sqlite3 driver skips it
+# before SAVEPOINT, so nested transactions would not nest), and begin IMMEDIATE: nearly every
+# request writes (an audit row, the session's last-seen time), and a transaction that began
+# reading cannot become a writer once another one committed ("database is locked" at once,
+# without waiting). So requests take the write lock up front and queue on the busy timeout.
+# One writer at a time is SQLite's nature; PostgreSQL is the database for scale.
+# The execution option ``sqlite_begin`` can ask for another mode.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection, connection_record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    if dbapi_connection.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
+        cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name == "sqlite":
+        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")

@@ -5,3 +5,6 @@ from webapp.clients.models import Aop, Client, CrisiskaartSection, CrisiskaartVe
 from webapp.organisations.models import Municipality, Organisation, PostcodeArea, Region  # noqa: F401
 from webapp.contacts.models import Contact, ContactPostcode  # noqa: F401
 from webapp.flows.models import LocalAgreement  # noqa: F401
+from webapp.notes.models import Note  # noqa: F401
+from webapp.visits.models import Notification, Visit  # noqa: F401
+from webapp.api.models import SYNC_TABLES, SyncChange  # noqa: F401

@@ -38,7 +38,7 @@ def test_shell_opens_offline_after_login(page, live_server):
 
     live_server.start()
     page.goto(live_server.url + "/notities/")
-    expect(page.get_by_role("heading", name="Notities")).to_be_visible()
+    expect(page.get_by_role("heading", name="Notities", exact=True)).to_be_visible()
     expect(page.locator("#connection")).to_have_text(re.compile("Online"))
 
 

@@ -8,6 +8,8 @@ from webapp.audit.models import AuditAction
 from webapp.audit.services import record
 from webapp.clients.services import caseload, shared_sections, snapshot_version, today
 from webapp.contacts.services import who_to_call
+from webapp.notes.services import notes_for_client
+from webapp.visits.services import CHECKLIST, visits_for_client
 from webapp.db import utcnow
 
 MAX_AGE_HOURS = 72
@@ -23,8 +25,12 @@ def caseload_copy(user, known: str | None) -> dict:
     entries = []
     for client in clients:
         card, aop = client.crisiskaart, client.aop
+        notes = notes_for_client(client)
         context = {"client": client, "card": card, "aop": aop, "today": day, "offline": True,
-                   "shared": shared_sections(card), "calls": who_to_call(user.region, client.postcode_area)}
+                   "shared": shared_sections(card), "calls": who_to_call(user.region, client.postcode_area),
+                   "notes": notes, "superseded": {n.supersedes_id for n in notes if n.supersedes_id},
+                   "visits": visits_for_client(client), "checklist": CHECKLIST, "can_write_notes": True,
+                   "note_errors": {}, "note_form": {}, "visit_errors": {}}
         entries.append({
             "id": client.public_id, "name": client.name, "date_of_birth": client.date_of_birth,
             "postcode_area": client.postcode_area, "address": client.address_line, "team": client.team.name,

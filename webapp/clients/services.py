@@ -76,11 +76,16 @@ def save_client(client: Client | None, data: dict, organisation, actor) -> Clien
         client = Client(organisation_id=organisation.id)
         db.session.add(client)
     old = {} if creating else client_snapshot(client)
+    old_team_id = client.team_id
     client.set_name(data["name"])
     for name in ("date_of_birth", "house_number", "street", "city", "client_number", "team_id"):
         setattr(client, name, data[name])
     client.postcode, client.postcode_area = data["postcode"], data["postcode"][:4]
     db.session.flush()
+    if not creating and old_team_id != client.team_id:
+        from webapp.notes.services import client_moved  # notes build on clients, not the other way round
+
+        client_moved(client, old_team_id)
     new = client_snapshot(client)
     changed = {k: [old.get(k), new[k]] for k in new if old.get(k) != new[k]}
     record(AuditAction.CREATE if creating else AuditAction.UPDATE, obj=client, client=client,

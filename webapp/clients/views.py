@@ -72,11 +72,23 @@ def create():
 @roles_required(*CARE)
 def show(public_id):
     client = _client_or_404(public_id)
+    return render_client_page(client)
+
+
+def render_client_page(client: Client, status: int = 200, **extra):
+    """The client page; the notes and visit forms call it again with their errors (status 422)."""
+    from webapp.notes.services import notes_for_client
+    from webapp.visits.services import CHECKLIST, visits_for_client
+
     record_read(client)
-    card = client.crisiskaart
-    return personal(render_template("clients/show.html", client=client, card=card, aop=client.aop, today=today(),
-                                    calls=who_to_call(current_user.region, client.postcode_area),
-                                    can_edit=can_edit_client(current_user, client)))
+    notes = notes_for_client(client)
+    superseded = {n.supersedes_id for n in notes if n.supersedes_id}
+    context = {"note_errors": {}, "note_form": {}, "visit_errors": {}, **extra}
+    return personal((render_template(
+        "clients/show.html", client=client, card=client.crisiskaart, aop=client.aop, today=today(),
+        calls=who_to_call(current_user.region, client.postcode_area), can_edit=can_edit_client(current_user, client),
+        can_write_notes=current_user.role == Role.HULPVERLENER, notes=notes, superseded=superseded,
+        visits=visits_for_client(client), checklist=CHECKLIST, **context), status))
 
 
 @bp.route("/clienten/<public_id>/bewerken", methods=["GET", "POST"])

@@ -96,6 +96,7 @@
         // Server-rendered HTML of our own origin, made for this view (no scripts in it).
         body.innerHTML = briefing ? c.html.briefing : c.html.card;
         if (V.refreshOpenNow) V.refreshOpenNow(body);
+        document.dispatchEvent(new CustomEvent("veldwijzer:offline-view"));
         if (briefing) { title.hidden = true; document.body.classList.add("page-briefing"); }
       });
     });

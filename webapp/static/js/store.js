@@ -1,10 +1,11 @@
 // The phone's IndexedDB: the caseload copy (special-category data lives only here, never in
-// the HTTP cache or Cache Storage), small settings, and the outbox of notes and visit events.
-(function () {
+// the HTTP cache or Cache Storage), small settings, the outbox of notes and visit events, and
+// the notes and visits pulled from the server. Used by pages and by the service worker.
+(function (root) {
   "use strict";
 
   var NAME = "veldwijzer";
-  var VERSION = 1;
+  var VERSION = 2;
   var opening = null;
 
   function open() {
@@ -19,6 +20,11 @@
             var outbox = db.createObjectStore("outbox", { keyPath: "id" });
             outbox.createIndex("state", "state");
           }
+          ["notes", "visits"].forEach(function (name) {
+            if (!db.objectStoreNames.contains(name)) {
+              db.createObjectStore(name, { keyPath: "id" }).createIndex("client_id", "client_id");
+            }
+          });
         };
         request.onsuccess = function () {
           var db = request.result;
@@ -77,7 +83,7 @@
     });
   }
 
-  window.Veldwijzer = window.Veldwijzer || {};
-  window.Veldwijzer.store = { open: open, transaction: transaction, request: request, getMeta: getMeta,
-                              setMeta: setMeta, wipe: wipe };
-})();
+  root.Veldwijzer = root.Veldwijzer || {};
+  root.Veldwijzer.store = { open: open, transaction: transaction, request: request, getMeta: getMeta,
+                            setMeta: setMeta, wipe: wipe };
+})(self);

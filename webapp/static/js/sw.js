@@ -132,6 +132,17 @@ function warm(manifestUrl) {
   });
 }
 
+// Background Sync, where the browser has it (not iOS Safari): send the outbox even when no
+// page of the app is open. The same routine as the pages', under the same lock.
+self.addEventListener("sync", function (event) {
+  if (event.tag === "veldwijzer-outbox" && self.Veldwijzer && self.Veldwijzer.sync) {
+    event.waitUntil(self.Veldwijzer.sync.run("background").then(function (result) {
+      // A failure makes the browser try again later.
+      if (result && !result.ok && !result.busy && !result.login) throw new Error("sync failed");
+    }));
+  }
+});
+
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "clear-user-data") {
