@@ -60,34 +60,38 @@
     field.focus();
   }
 
+  // How a form becomes a payload, per mutation type. Other scripts add theirs to
+  // Veldwijzer.outboxForms (e.g. incidents.js for "incident.create"); return null to stop.
+  var builders = V.outboxForms = V.outboxForms || {};
+  V.outboxFieldError = fieldError;
+
+  builders["note.create"] = function (form, data, now) {
+    var text = (data.get("text") || "").trim();
+    fieldError(form, "text", text ? null : "Vul de tekst van de notitie in.");
+    if (!text) return null;
+    var note = { client_id: form.dataset.client, kind: data.get("kind"), text: text, written_at: now };
+    if (data.get("visit_id")) note.visit_id = data.get("visit_id");
+    if (data.get("supersedes")) note.supersedes = data.get("supersedes");
+    return note;
+  };
+  builders["visit.plan"] = function (form, data) {
+    var planned = data.get("planned_at");
+    fieldError(form, "planned_at", planned ? null : "Vul in wanneer het huisbezoek is.");
+    if (!planned) return null;
+    var checklist = {};
+    form.querySelectorAll("input[type=checkbox]").forEach(function (box) { checklist[box.name] = box.checked; });
+    if (data.get("wijkagent_antwoord")) checklist.wijkagent_antwoord = data.get("wijkagent_antwoord");
+    return { visit_id: sync.uuid(), client_id: form.dataset.client, planned_at: new Date(planned).toISOString(),
+             checklist: checklist };
+  };
+  builders["visit.checkin"] = function (form, data, now) {
+    return { visit_id: form.dataset.visit, at: now, expected_minutes: parseInt(data.get("expected_minutes"), 10) };
+  };
+  builders["visit.checkout"] = function (form, data, now) { return { visit_id: form.dataset.visit, at: now }; };
+
   function payloadFor(form) {
-    var type = form.dataset.mutation;
-    var data = new FormData(form);
-    var now = new Date().toISOString();
-    if (type === "note.create") {
-      var text = (data.get("text") || "").trim();
-      fieldError(form, "text", text ? null : "Vul de tekst van de notitie in.");
-      if (!text) return null;
-      var note = { client_id: form.dataset.client, kind: data.get("kind"), text: text, written_at: now };
-      if (data.get("visit_id")) note.visit_id = data.get("visit_id");
-      if (data.get("supersedes")) note.supersedes = data.get("supersedes");
-      return note;
-    }
-    if (type === "visit.plan") {
-      var planned = data.get("planned_at");
-      fieldError(form, "planned_at", planned ? null : "Vul in wanneer het huisbezoek is.");
-      if (!planned) return null;
-      var checklist = {};
-      form.querySelectorAll("input[type=checkbox]").forEach(function (box) { checklist[box.name] = box.checked; });
-      if (data.get("wijkagent_antwoord")) checklist.wijkagent_antwoord = data.get("wijkagent_antwoord");
-      return { visit_id: sync.uuid(), client_id: form.dataset.client, planned_at: new Date(planned).toISOString(),
-               checklist: checklist };
-    }
-    if (type === "visit.checkin") {
-      return { visit_id: form.dataset.visit, at: now, expected_minutes: parseInt(data.get("expected_minutes"), 10) };
-    }
-    if (type === "visit.checkout") return { visit_id: form.dataset.visit, at: now };
-    return null;
+    var build = builders[form.dataset.mutation];
+    return build ? build(form, new FormData(form), new Date().toISOString()) : null;
   }
 
   document.addEventListener("submit", function (event) {
@@ -108,9 +112,10 @@
       askBackgroundSync();
       render();
       start("saved", true);
+      if (form.dataset.after) window.location.href = form.dataset.after; // e.g. back to the list after an incident
     }, function () {
-      fieldError(form, form.dataset.mutation === "note.create" ? "text" : "planned_at",
-                 "Opslaan op deze telefoon lukte niet. Probeer het nog eens.");
+      var first = form.querySelector("textarea, input:not([type=hidden]), select");
+      if (first) fieldError(form, first.name, "Opslaan op deze telefoon lukte niet. Probeer het nog eens.");
     });
   });
 
