@@ -30,7 +30,9 @@ def register_security_headers(app) -> None:
         h = response.headers
         h.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("Referrer-Policy", "no-referrer")
+        # same-origin, not no-referrer: over HTTPS Flask-WTF refuses a POST without a same-origin
+        # Referer (WTF_CSRF_SSL_STRICT). Other sites still get no Referer at all.
+        h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         h.setdefault("Cross-Origin-Resource-Policy", "same-origin")
