@@ -40,3 +40,66 @@ def provision(server, database: str) -> tuple[str, str]:
     run([DEPLOY / "migrate.sh"], {**env, "VELDWIJZER_OWNER_URL": owner_url, "FLASK": VENV_BIN / "flask",
                                   "WEBAPP_ENV": "development", "WEBAPP_SECRET_KEY": "migrate"})
     return owner_url, role_url(server, APP, database)
+
+
+class Gunicorn:
+    """gunicorn with the shipped deploy/gunicorn.conf.py on 127.0.0.1:<port>, as systemd would start it."""
+
+    def __init__(self, port: int, env: dict, log_path: Path):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+        self.log_path = log_path
+        self.process = None
+
+    def start(self) -> None:
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py")],
+                                        cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def wait_until_ready(self, timeout: float = 60) -> None:
+        import time
+
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"gunicorn exited ({self.process.returncode}):\n{self.log()}")
+            try:
+                if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"gunicorn on {self.url} did not answer within {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()
+        self.process = None
+
+
+def load_demo(database_url: str, demo_password: str) -> None:
+    """The demo data, loaded as the app would in development (production refuses it)."""
+    from tests.conftest import app_config
+    from webapp import create_app
+    from webapp.db import db
+    from webapp.demo import load_demo_data
+
+    app = create_app(app_config(database_url, DEMO_PASSWORD=demo_password))
+    with app.app_context():
+        load_demo_data()
+        db.session.commit()
+        db.engine.dispose()
