@@ -1,0 +1,59 @@
+"""The page-weight budget: 60 KB (gzip) to open each main screen, of which at most 25 KB JavaScript.
+
+The table (bench/page_weight.py measures it the same way) is printed after the run.
+"""
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from tests.conftest import DEMO_PASSWORD, ROOT, report
+from tests.routes import ROUTES, ROLES
+
+sys.path.insert(0, str(ROOT / "bench"))
+import page_weight  # noqa: E402  (bench/page_weight.py: the benchmark prints the same table)
+
+HTMX_ELEMENT = re.compile(r"<[^>]+\shx-(get|post|put|patch|delete)=")
+HTMX_SCRIPT = re.compile(r'<script src="/static/vendor/htmx\.min\.js')
+
+
+def test_every_main_screen_keeps_to_the_budget(app, demo, request):
+    rows = page_weight.measure(app, DEMO_PASSWORD, {name: c.public_id for name, c in demo.clients.items()})
+    if request.node.callspec.params.get("database_kind") == "sqlite" or len(request.config.getoption("--databases").split(",")) == 1:
+        report(request.config, "page weight (bench/page_weight.py)", page_weight.table(rows))
+    assert {r.screen for r in rows} == {s[0] for s in page_weight.SCREENS}
+    for r in rows:
+        assert r.html > 500 and r.css > 1000 and r.js > 1000, f"{r.screen}: nothing measured?"
+        assert r.critical <= page_weight.CRITICAL_BUDGET, f"{r.screen}: {r.critical} bytes on the critical path"
+        assert r.js <= page_weight.JS_BUDGET, f"{r.screen}: {r.js} bytes of JavaScript ({', '.join(r.scripts)})"
+
+
+def test_the_measurement_counts_what_the_page_loads(app, demo):
+    """The budget test can fail: a page's scripts are found and counted once, compressed."""
+    client = app.test_client()
+    weight = page_weight.weigh(client, "login", "/login")
+    assert weight.scripts == ["app.js", "calls.js"]
+    app_js = (ROOT / "webapp" / "static" / "js" / "app.js").read_bytes()
+    calls_js = (ROOT / "webapp" / "static" / "js" / "calls.js").read_bytes()
+    assert weight.js == page_weight.compressed(app_js) + page_weight.compressed(calls_js)
+    assert page_weight.compressed(app_js) < len(app_js) / 2
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_every_page_with_htmx_elements_loads_htmx(app, demo, login_as, role):
+    """htmx is loaded only by pages that set uses_htmx; one that forgot would silently lose its
+    enhancements (the links and forms still work, as plain ones)."""
+    client = login_as(demo.user({"hulpverlener": "demo-hulpverlener", "wijkagent": "demo-wijkagent",
+                                 "coordinator": "demo-coordinator"}[role]))
+    seen = 0
+    for route in ROUTES:
+        if route.method != "GET" or route.endpoint in ("static", "shell.service_worker"):
+            continue
+        response = client.get(route.url_for(demo))
+        if response.status_code == 200 and response.mimetype == "text/html":
+            html = response.text
+            assert bool(HTMX_ELEMENT.search(html)) == bool(HTMX_SCRIPT.search(html)), f"{route.endpoint} as {role}"
+            seen += 1
+    assert seen > 5
