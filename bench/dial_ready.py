@@ -14,6 +14,7 @@ The throttling applies to the page; the service worker runs on its own thread at
 from __future__ import annotations
 
 import argparse
+import os
 import logging
 import statistics
 import sys
@@ -97,6 +98,8 @@ def main():
         return (f"median {statistics.median(ordered) * 1000:6.0f} ms   "
                 f"p95 {ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000:6.0f} ms")
 
+    print("load average (1, 5, 15 min): %.1f %.1f %.1f (other work on this machine skews absolute figures; the ratios less)"
+          % os.getloadavg())
     print(f"Chromium {CHROMIUM}, {args.slowdown:g}x CPU slowdown, server stopped, {args.runs} runs each (alternating)")
     print(f"belkaart: tel: button visible   {fmt(belkaart)}")
     print(f"floor: /offline heading visible {fmt(floor)}")

@@ -1,6 +1,6 @@
 """Load: 200 simulated users against gunicorn on loopback, with the shipped deploy/gunicorn.conf.py.
 
-    .venv/bin/python bench/load.py [--users 200] [--duration 60] [--think 1.0] [--ramp 10]
+    .venv/bin/python bench/load.py [--users 200] [--duration 60] [--think 5] [--ramp 60]
 
 Sets up what production has: a PostgreSQL server (throwaway, as tests/pg.py starts it), the
 database made by deploy/postgres/setup.sh and deploy/migrate.sh, the app logged in as the
@@ -8,11 +8,14 @@ least-privileged role, gunicorn in production mode with the shipped config, and 
 nginx sends. Users: 3 of 4 are hulpverleners of the demo team (contact searches, a client's
 page, sync pushes of a note), 1 of 4 wijkagenten (contact searches, AOP lookups). Each logs in
 once during the ramp (a real Argon2id verify; the login rows are listed last), then, when all
-are in, works with a random think time (exponential, mean --think s) until the time is up. Prints median and p99 latency and the error rate per
-endpoint, next to the throughput of /healthz on the same server (closed loop, measured
-first), and the ratio. The load generator runs on the same machine and takes CPU too; it speaks HTTP/1.1
-with keep-alive itself (a few lines of asyncio), because a general client library (httpx)
-took more CPU than the server and so measured itself.
+are in, works with a random think time (exponential, mean --think s) until the time is up.
+Prints median and p99 latency and the error rate per endpoint, next to the throughput of
+/healthz on the same server (closed loop, measured first) and to each request's latency when
+it is sent alone (one user, one at a time). With the default think time of 5 s, 200 users
+ask ~40 requests/s; --think 1 asks ~190/s, more than two cores can render, and shows how the
+server queues. The load generator runs on the same machine and takes CPU too; it speaks
+HTTP/1.1 with keep-alive itself (a few lines of asyncio), because a general client library
+(httpx) took more CPU than the server and so measured itself.
 """
 from __future__ import annotations
 
@@ -197,24 +200,49 @@ async def simulate(user: User, sam: str, stats, phases: Phases, ramp: float, thi
             break
         roll = rng.random()
         if roll < 0.45:
-            await user.request(stats, "GET /contacten/?q=", "GET", "/contacten/?" + urlencode({"q": rng.choice(QUERIES)}), 200)
+            await act("search", user, stats, sam, token, device, rng)
         elif care and roll < 0.75:
-            await user.request(stats, "GET /clienten/<id>", "GET", f"/clienten/{sam}", 200)
+            await act("client", user, stats, sam, token, device, rng)
         elif care:
-            from sync.protocol import content_hash
-
-            mutation = {"id": str(uuid.uuid4()), "type": "note.create", "schema_version": 1,
-                        "device_time": "2026-11-23T14:05:00.000Z",
-                        "payload": {"client_id": sam, "kind": "observatie", "text": "Huisbezoek, rustig gesprek.",
-                                    "written_at": "2026-11-23T14:05:00.000Z"}}
-            mutation["hash"] = content_hash(mutation)
-            await user.request(stats, "POST /api/v1/sync/push", "POST", "/api/v1/sync/push", 200,
-                               headers={"X-CSRFToken": token},
-                               json_body={"schema_version": 1, "device_id": device, "mutations": [mutation]})
+            await act("push", user, stats, sam, token, device, rng)
         else:
-            await user.request(stats, "POST /aop/ (lookup)", "POST", "/aop/", 200, form={
-                "name": "Sam de Vries", "date_of_birth": "1985-03-12", "reason": "melding onrustige situatie",
-                "csrf_token": token})
+            await act("lookup", user, stats, sam, token, device, rng)
+
+
+async def act(what: str, user: User, stats, sam: str, token: str, device: str, rng: random.Random):
+    if what == "search":
+        await user.request(stats, "GET /contacten/?q=", "GET", "/contacten/?" + urlencode({"q": rng.choice(QUERIES)}), 200)
+    elif what == "client":
+        await user.request(stats, "GET /clienten/<id>", "GET", f"/clienten/{sam}", 200)
+    elif what == "push":
+        from sync.protocol import content_hash
+
+        mutation = {"id": str(uuid.uuid4()), "type": "note.create", "schema_version": 1,
+                    "device_time": "2026-11-23T14:05:00.000Z",
+                    "payload": {"client_id": sam, "kind": "observatie", "text": "Huisbezoek, rustig gesprek.",
+                                "written_at": "2026-11-23T14:05:00.000Z"}}
+        mutation["hash"] = content_hash(mutation)
+        await user.request(stats, "POST /api/v1/sync/push", "POST", "/api/v1/sync/push", 200,
+                           headers={"X-CSRFToken": token},
+                           json_body={"schema_version": 1, "device_id": device, "mutations": [mutation]})
+    else:
+        await user.request(stats, "POST /aop/ (lookup)", "POST", "/aop/", 200, form={
+            "name": "Sam de Vries", "date_of_birth": "1985-03-12", "reason": "melding onrustige situatie",
+            "csrf_token": token})
+
+
+async def alone(port: int, sam: str, runs: int = 20):
+    """Each request one at a time, by one user: what it costs without queueing."""
+    stats = defaultdict(list)
+    rng = random.Random(3)
+    for username, actions in (("load-ggz-0", ("search", "client", "push")), ("load-politie-3", ("lookup",))):
+        user = User(port, username)
+        token = await log_in(user, defaultdict(list))
+        for what in actions:
+            for _ in range(runs):
+                await act(what, user, stats, sam, token, "alone-" + username, rng)
+        user.connection.close()
+    return {k: statistics.median(t for t, _ in v) for k, v in stats.items()}
 
 
 async def healthz_throughput(port: int, seconds: float, connections: int) -> tuple[float, list[float]]:
@@ -245,7 +273,8 @@ async def run(args, port: int, sam: str):
     await healthz_throughput(port, 3, 20)  # warm-up: every worker has booted and connected
     _, unloaded = await healthz_throughput(port, 3, 1)
     health_rps, health_lat = await healthz_throughput(port, args.healthz_seconds, 50)
-    health_lat = unloaded  # the per-endpoint ratios compare with one request at a time
+    health_lat = unloaded
+    one_at_a_time = await alone(port, sam)
     stats = defaultdict(list)
     users = [User(port, f"load-{'ggz' if i % 4 != 3 else 'politie'}-{i}") for i in range(args.users)]
     rng = random.Random(7)
@@ -255,7 +284,7 @@ async def run(args, port: int, sam: str):
                            for u in users))
     for u in users:
         u.connection.close()
-    return health_rps, health_lat, stats, time.monotonic() - phases.login_done, phases.login_done - started
+    return health_rps, health_lat, stats, time.monotonic() - phases.login_done, phases.login_done - started, one_at_a_time
 
 
 def main():
@@ -263,7 +292,7 @@ def main():
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--duration", type=float, default=60, help="seconds of work after the ramp-up")
     parser.add_argument("--ramp", type=float, default=60, help="users log in within this many seconds")
-    parser.add_argument("--think", type=float, default=1.0, help="mean think time between requests (s)")
+    parser.add_argument("--think", type=float, default=5.0, help="mean think time between requests (s)")
     parser.add_argument("--healthz-seconds", type=float, default=10)
     args = parser.parse_args()
 
@@ -279,10 +308,12 @@ def main():
     try:
         gunicorn.start()
         gunicorn.wait_until_ready()
+        print("load average (1, 5, 15 min): %.1f %.1f %.1f (other work on this machine skews absolute figures; the ratios less)"
+          % os.getloadavg())
         print(f"setup {time.perf_counter() - t0:.0f} s; gunicorn with deploy/gunicorn.conf.py "
               f"(workers {os.environ.get('GUNICORN_WORKERS', 'default')}, threads {os.environ.get('GUNICORN_THREADS', 'default')}), "
               f"PostgreSQL, {os.cpu_count()} CPUs shared with the load generator")
-        health_rps, health_lat, stats, elapsed, login_phase = asyncio.run(run(args, gunicorn.port, sam))
+        health_rps, health_lat, stats, _, login_phase, one_at_a_time = asyncio.run(run(args, gunicorn.port, sam))
     finally:
         gunicorn.stop()
         server.stop()
@@ -295,18 +326,19 @@ def main():
     print(f"{args.users} logins (spread over {args.ramp:.0f} s) done after {login_phase:.0f} s: "
           f"{args.users / login_phase:.1f} logins/s")
     print(f"{args.users} users at work for {args.duration:.0f} s, think {args.think} s: "
-          f"{total / elapsed:7.0f} req/s, {errors} errors of {total} ({errors / max(total, 1):.2%})")
-    print(f"ratio: the users' throughput is {total / elapsed / health_rps:.2f}x of what /healthz alone reaches\n")
-    print(f"{'endpoint':<26} {'requests':>8} {'median ms':>10} {'p99 ms':>9} {'errors':>7}  median / healthz one at a time")
-    h_med = statistics.median(health_lat)
+          f"{total / args.duration:7.0f} req/s, {errors} errors of {total} ({errors / max(total, 1):.2%})")
+    print(f"ratio: the users' throughput is {total / args.duration / health_rps:.2f}x of what /healthz alone reaches")
+    print("load average after (1, 5, 15 min): %.1f %.1f %.1f\n" % os.getloadavg())
+    print(f"{'endpoint':<26} {'requests':>8} {'median ms':>10} {'p99 ms':>9} {'errors':>7}  {'alone ms':>8}  median/alone")
     for endpoint in [*sorted(stats), *logins]:
         if endpoint in logins:
             stats[endpoint] = logins[endpoint]
         samples = [t for t, _ in stats[endpoint]]
         bad = sum(1 for _, ok in stats[endpoint] if not ok)
         med = statistics.median(samples)
+        single = one_at_a_time.get(endpoint)
         print(f"{endpoint:<26} {len(samples):>8} {med * 1000:>10.1f} {p(samples, 0.99) * 1000:>9.1f} "
-              f"{bad / len(samples):>7.1%}  {med / h_med:6.1f}x")
+              f"{bad / len(samples):>7.1%}  " + (f"{single * 1000:>8.1f}  {med / single:8.1f}x" if single else ""))
 
 
 if __name__ == "__main__":
