@@ -83,7 +83,7 @@ def render_client_page(client: Client, status: int = 200, **extra):
     record_read(client)
     notes = notes_for_client(client)
     superseded = {n.supersedes_id for n in notes if n.supersedes_id}
-    context = {"note_errors": {}, "note_form": {}, "visit_errors": {}, **extra}
+    context = {"note_errors": {}, "note_form": {}, "visit_errors": {}, "offline": False, **extra}
     return personal((render_template(
         "clients/show.html", client=client, card=client.crisiskaart, aop=client.aop, today=today(),
         calls=who_to_call(current_user.region, client.postcode_area), can_edit=can_edit_client(current_user, client),
