@@ -100,3 +100,26 @@ def test_a_note_written_while_the_session_expired_is_kept_and_sent_after_login(c
     page.wait_for_url(sam_url)
     expect(page.locator("#sync-bar")).to_contain_text("Alles verstuurd", timeout=20_000)
     assert stored_notes(live_app).count(text) == 1
+
+
+def test_logout_with_waiting_notes_warns_first_and_works_offline(context, live_app, live_server):
+    page, sam_url = open_sam_ready_for_offline(context, live_server)
+    live_server.stop()
+    page.goto(sam_url)
+    write_note(page, "Nog niet verstuurd bij het uitloggen.")
+    page.goto(live_server.url + "/offline")  # the offline page carries no logout; use the kept home page
+    page.goto(live_server.url + "/")
+    dialogs = []
+    page.once("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_enabled(timeout=15_000)
+    assert dialogs and "1 item is nog niet verstuurd" in dialogs[0]
+    assert page.evaluate("Veldwijzer.sync.status().then(s => s.waiting)") == 1  # nothing deleted
+
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url(live_server.url + "/offline", timeout=15_000)
+    names = page.evaluate("indexedDB.databases().then(dbs => dbs.map(d => d.name))")
+    assert "veldwijzer" not in names
+    kept = page.evaluate("caches.keys()")
+    assert "veldwijzer-pages" not in kept  # flows and contacts of this user are gone too

@@ -33,10 +33,14 @@
     return store.getMeta("caseload").then(function (meta) {
       if (!meta) return;
       if (Date.now() - meta.synced_at > (meta.max_age_hours || 72) * HOUR) {
-        return store.transaction(["clients", "meta"], "readwrite", function (s) {
+        // The outbox stays: waiting notes are kept until they are sent.
+        return store.transaction(["clients", "notes", "visits", "meta"], "readwrite", function (s) {
           s.clients.clear();
+          s.notes.clear();
+          s.visits.clear();
           s.meta.delete("caseload");
           s.meta.delete("selected");
+          s.meta.delete("cursor");
         });
       }
     }).catch(function () {});
@@ -138,16 +142,44 @@
     selectClient(link.closest("[data-client]")).then(go, go);
   });
 
-  // Logout clears the phone: the app's own wipe first, then the server's Clear-Site-Data.
+  // Logout clears the phone: the app's own wipe first (it works offline too), then the server's
+  // Clear-Site-Data. What still waits in the outbox is sent first if possible; what cannot be
+  // sent is never deleted without the user saying so.
+  function waitingAfterLastTry() {
+    if (!V.sync) return Promise.resolve(0);
+    var attempt = Promise.race([V.sync.run("logout"), new Promise(function (ok) { setTimeout(ok, 8000); })]);
+    return attempt.then(function () { return V.sync.status(); }, function () { return V.sync.status(); })
+      .then(function (status) { return status.waiting + status.attention; }, function () { return 0; });
+  }
+
+  function wipePhone() {
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "clear-user-data" });
+    }
+    try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* private mode */ }
+    return Promise.all([store.wipe(), caches.delete("veldwijzer-pages")]);
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("logout-form") || form.dataset.wiped) return;
     event.preventDefault();
-    var done = function () { form.dataset.wiped = "true"; form.submit(); };
-    var clearCaches = navigator.serviceWorker && navigator.serviceWorker.controller
-      ? (navigator.serviceWorker.controller.postMessage({ type: "clear-user-data" }), Promise.resolve()) : Promise.resolve();
-    try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* private mode */ }
-    Promise.all([store.wipe(), clearCaches, caches.delete("veldwijzer-pages")]).then(done, done);
+    var button = form.querySelector("button");
+    if (button) { button.disabled = true; button.textContent = "Bezig met uitloggen…"; }
+    waitingAfterLastTry().then(function (waiting) {
+      if (waiting && !window.confirm(waiting + (waiting === 1 ? " item is" : " items zijn") + " nog niet verstuurd. " +
+          "Als je nu uitlogt, wordt het van deze telefoon verwijderd en is het weg. Toch uitloggen?")) {
+        if (button) { button.disabled = false; button.textContent = "Uitloggen"; }
+        return;
+      }
+      var offline = document.documentElement.dataset.connection === "offline";
+      var done = function () {
+        form.dataset.wiped = "true";
+        // Without a server the logout cannot reach it; the phone is clean all the same.
+        if (offline) window.location.replace("/offline"); else form.submit();
+      };
+      wipePhone().then(done, done);
+    });
   });
 
   V.caseload = { refresh: refresh };

@@ -47,14 +47,13 @@ function timeout(ms) {
 // The kept copy of a page: the exact address, else the same page without its query
 // (calls.js then fills in the postcode asked for).
 function kept(request) {
-  return caches.open(PAGES_CACHE).then(function (cache) {
-    return cache.match(request.url).then(function (hit) {
-      if (hit) return hit;
-      return cache.match(request.url, { ignoreSearch: true }).then(function (near) {
-        // A new Response carries no URL of its own, so the page (and htmx's history) keeps
-        // the address that was asked for, query included.
-        return near && new Response(near.body, { status: near.status, statusText: near.statusText, headers: near.headers });
-      });
+  // caches.match with a cacheName never creates the cache (caches.open would, after a logout).
+  return caches.match(request.url, { cacheName: PAGES_CACHE }).then(function (hit) {
+    if (hit) return hit;
+    return caches.match(request.url, { cacheName: PAGES_CACHE, ignoreSearch: true }).then(function (near) {
+      // A new Response carries no URL of its own, so the page (and htmx's history) keeps
+      // the address that was asked for, query included.
+      return near && new Response(near.body, { status: near.status, statusText: near.statusText, headers: near.headers });
     });
   });
 }
