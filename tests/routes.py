@@ -40,6 +40,10 @@ def care_only(status=200, wijkagent=403):
     return {"anonymous": LOGIN, "hulpverlener": status, "wijkagent": wijkagent, "coordinator": status}
 
 
+def user(username, suffix=""):
+    return lambda demo: f"/gebruikers/{demo.users[username].id}{suffix}"
+
+
 def everyone(status=200):
     return {role: status for role in ROLES}
 
@@ -84,6 +88,9 @@ ROUTES = [
     Route("auth.enrol", "GET", "/account/tweestapsverificatie", logged_in()),
     Route("auth.enrol", "POST", "/account/tweestapsverificatie", logged_in(hulpverlener=422, wijkagent=422,
                                                                            coordinator=422), data={}),
+    Route("users.index", "GET", "/gebruikers/", coordinator_only()),
+    Route("users.disable", "POST", user("demo-hulpverlener-oost", "/uitschakelen"), coordinator_only(303)),
+    Route("users.enable", "POST", user("demo-hulpverlener-oost", "/inschakelen"), coordinator_only(303)),
     Route("flows.index", "GET", "/stappenplan/", logged_in()),
     Route("flows.belkaart", "GET", "/stappenplan/belkaart", logged_in()),
     Route("flows.start", "GET", "/stappenplan/politie-inschakelen/", logged_in(hulpverlener=302, wijkagent=302,
