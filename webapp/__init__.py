@@ -57,7 +57,7 @@ def _migrations_dir():
     return Path(__file__).resolve().parent.parent / "migrations"
 
 
-FEATURES = ("shell", "auth", "flows", "contacts", "clients", "notes", "api", "users")
+FEATURES = ("shell", "auth", "flows", "contacts", "clients", "notes", "api", "users", "audit")
 
 
 def register_blueprints(app: Flask) -> None:
