@@ -55,6 +55,9 @@ def app_config(database_url: str, **extra) -> dict:
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "PASSWORD_HASH_PROFILE": "cheapest",
         "SERVER_NAME": None,
+        # High enough for the access matrix's many logins; tests of the 429s lower them.
+        "LOGIN_RATE_LIMIT": "10000 per minute",
+        "API_RATE_LIMIT": "10000 per minute",
     }
     config.update(extra)
     return config
@@ -101,11 +104,14 @@ def db(app):
     """The database, emptied after each test."""
     from webapp.db import db as _db
 
+    from webapp.ratelimit import limiter
+
     with app.app_context():
         yield _db
         _db.session.rollback()
         _db.session.remove()
         empty_database(_db)
+        limiter.reset()  # each test starts with fresh rate-limit counts
 
 
 def empty_database(_db) -> None:

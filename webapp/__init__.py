@@ -30,6 +30,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    from webapp.ratelimit import limiter
+
+    limiter.init_app(app)
+
     from webapp.auth.services import load_session
     from webapp.htmx import login_redirect
 

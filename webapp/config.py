@@ -37,6 +37,11 @@ DEFAULTS = {
     "TWO_FACTOR_PENDING_MINUTES": 5,  # time between the password and the code
     "TWO_FACTOR_ISSUER": "Veldwijzer",
     "REAUTH_MINUTES": 5,  # how long a password (+ code) counts as "just given" for exports and credentials
+    # Rate limits (Flask-Limiter), on top of the database-backed login throttle above.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "10 per minute;60 per hour",
+    "API_RATE_LIMIT": "120 per minute",
 }
 
 # In production the session cookie may only be set by this host, over HTTPS, for the whole site.

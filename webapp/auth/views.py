@@ -15,6 +15,7 @@ from webapp.auth.services import (LoginThrottled, authenticate, change_password,
                                   start_session, two_factor_needed, verify_second_factor)
 from webapp.auth.twofactor import (CodeCheck, grouped, pending_secret, provisioning_uri, qr_svg,
                                    recovery_codes_left)
+from webapp.ratelimit import login_limit
 
 LOGIN_FAILED = "De combinatie van gebruikersnaam en wachtwoord klopt niet."
 LOGIN_THROTTLED = "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw."
@@ -29,6 +30,7 @@ PENDING_TOKEN, PENDING_NEXT = "pending_login", "pending_next"
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limit
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("shell.home"))
@@ -80,6 +82,7 @@ def _finish_login(pending, method: CodeCheck):
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
+@login_limit
 def second_factor():
     pending, response = _pending_or_redirect()
     if response:
@@ -117,6 +120,7 @@ def _render_enrol(user, form, action, status=200, at_login=False):
 
 
 @bp.route("/login/instellen", methods=["GET", "POST"])
+@login_limit
 def enrol_at_login():
     """Two-factor login is required and this user has not set it up yet: do it now, before logging in."""
     pending, response = _pending_or_redirect()
@@ -162,6 +166,7 @@ def account():
 
 @bp.route("/account/bevestigen", methods=["GET", "POST"])
 @login_required
+@login_limit
 def reauthenticate():
     """Give the password (and code) again before an export or a change of one's own credentials."""
     form = ReauthenticateForm()
