@@ -42,6 +42,10 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute;60 per hour",
     "API_RATE_LIMIT": "120 per minute",
+    # Retention (flask retention apply): see README.md, "Retention".
+    "RETENTION_AUDIT_DAYS": 5 * 365 + 2,
+    "RETENTION_LOGIN_FAILURE_DAYS": 30,
+    "RETENTION_SESSION_DAYS": 90,
 }
 
 # In production the session cookie may only be set by this host, over HTTPS, for the whole site.
