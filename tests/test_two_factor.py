@@ -152,6 +152,7 @@ def test_enrolment_shows_the_secret_and_a_qr_code_and_needs_a_first_code(client,
     svg = re.search(r"<svg[^>]*>.*?</svg>", page.text, re.S)
     assert svg and 'class="qr"' in svg.group(0) and "viewBox" in svg.group(0)
     assert "style" not in svg.group(0).lower()
+    assert f'href="otpauth://totp/Veldwijzer:demo-wijkagent?secret={secret}&amp;issuer=Veldwijzer"' in page.text
     assert _enrol_page_secret(client.get("/account/tweestapsverificatie").text) == secret  # a reload keeps it
 
     token = csrf_token_from(page.text)

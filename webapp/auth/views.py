@@ -115,7 +115,7 @@ def second_factor():
 def _render_enrol(user, form, action, status=200, at_login=False):
     secret = pending_secret(user)
     uri = provisioning_uri(user, secret)
-    return render_template("auth/enrol.html", form=form, action=action, secret=grouped(secret), qr=qr_svg(uri),
+    return render_template("auth/enrol.html", form=form, action=action, secret=grouped(secret), qr=qr_svg(uri), uri=uri,
                            at_login=at_login, replacing=user.has_two_factor), status
 
 
