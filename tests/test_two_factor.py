@@ -235,3 +235,27 @@ def test_development_lets_demo_users_skip_two_factor_unless_configured(app, clie
     monkeypatch.setitem(app.config, "REQUIRE_TWO_FACTOR", True)
     other = app.test_client()
     assert login("demo-wijkagent", test_client=other).headers["Location"] == "/login/instellen"
+
+
+def test_logging_in_again_with_the_password_does_not_reset_the_count_of_wrong_codes(app, client, demo, login,
+                                                                                    enrol_two_factor):
+    secret, _ = enrol_two_factor(demo.user("demo-hulpverlener"))
+    right = {totp_code(secret, n) for n in (-1, 0, 1)}
+    guesses = iter(f"{n:06d}" for n in range(100) if f"{n:06d}" not in right)
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    login("demo-hulpverlener")
+    for _ in range(limit - 1):
+        assert give_code(client, next(guesses)).status_code == 401
+    assert login("demo-hulpverlener").headers["Location"] == "/login/code"  # the password alone still works
+    assert give_code(client, next(guesses)).status_code == 401  # the limit-th wrong code
+    blocked = login("demo-hulpverlener")
+    assert blocked.status_code == 429 and "Te veel mislukte pogingen" in blocked.text
+
+
+def test_the_right_code_clears_the_count(app, client, demo, login, enrol_two_factor):
+    secret, _ = enrol_two_factor(demo.user("demo-hulpverlener"))
+    login("demo-hulpverlener")
+    assert give_code(client, "999999" if "999999" not in {totp_code(secret, n) for n in (-1, 0, 1)} else "999998"
+                     ).status_code == 401
+    assert give_code(client, totp_code(secret)).status_code == 302
+    assert demo.db.session.scalar(select(LoginFailure).where(LoginFailure.key == "user:demo-hulpverlener")) is None

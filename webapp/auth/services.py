@@ -52,8 +52,15 @@ def authenticate(username: str, password: str) -> User | None:
 
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    db.session.execute(delete(LoginFailure).where(LoginFailure.key == user_key))
+    if not two_factor_needed(user):
+        _clear_failures(user)
+    # Otherwise the failures stay until the code is right too: someone who has only the
+    # password must not reset the count of wrong codes by logging in again.
     return user
+
+
+def _clear_failures(user: User) -> None:
+    db.session.execute(delete(LoginFailure).where(LoginFailure.key == _user_key(user.username)))
 
 
 def _is_throttled(user_key: str, ip_key: str) -> bool:
@@ -115,6 +122,7 @@ def complete_login(session: UserSession, method: CodeCheck) -> User:
     user = session.user
     user.last_login_at = now
     user.current_session = session
+    _clear_failures(user)
     db.session.flush()
     details = {"second_factor": method.value}
     if method == CodeCheck.RECOVERY:
