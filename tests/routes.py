@@ -40,6 +40,10 @@ def care_only(status=200, wijkagent=403):
     return {"anonymous": LOGIN, "hulpverlener": status, "wijkagent": wijkagent, "coordinator": status}
 
 
+def user(username, suffix=""):
+    return lambda demo: f"/gebruikers/{demo.users[username].id}{suffix}"
+
+
 def everyone(status=200):
     return {role: status for role in ROLES}
 
@@ -66,6 +70,31 @@ ROUTES = [
     Route("auth.login", "POST", "/login", {"anonymous": 422, "hulpverlener": 302, "wijkagent": 302, "coordinator": 302},
           data={}),
     Route("auth.logout", "POST", "/logout", logged_in(hulpverlener=303, wijkagent=303, coordinator=303), data={}),
+    # Between password and code: without a pending login, back to /login; logged in, to the home page.
+    Route("auth.second_factor", "GET", "/login/code", logged_in(hulpverlener=302, wijkagent=302, coordinator=302)),
+    Route("auth.second_factor", "POST", "/login/code", logged_in(hulpverlener=302, wijkagent=302, coordinator=302),
+          data={}),
+    Route("auth.enrol_at_login", "GET", "/login/instellen", logged_in(hulpverlener=302, wijkagent=302,
+                                                                       coordinator=302)),
+    Route("auth.enrol_at_login", "POST", "/login/instellen", logged_in(hulpverlener=302, wijkagent=302,
+                                                                        coordinator=302), data={}),
+    Route("auth.account", "GET", "/account", logged_in()),
+    Route("auth.reauthenticate", "GET", "/account/bevestigen", logged_in()),
+    Route("auth.reauthenticate", "POST", "/account/bevestigen", logged_in(hulpverlener=422, wijkagent=422,
+                                                                          coordinator=422), data={}),
+    Route("auth.change_own_password", "GET", "/account/wachtwoord", logged_in()),
+    Route("auth.change_own_password", "POST", "/account/wachtwoord", logged_in(hulpverlener=422, wijkagent=422,
+                                                                               coordinator=422), data={}),
+    Route("auth.enrol", "GET", "/account/tweestapsverificatie", logged_in()),
+    Route("auth.enrol", "POST", "/account/tweestapsverificatie", logged_in(hulpverlener=422, wijkagent=422,
+                                                                           coordinator=422), data={}),
+    Route("users.index", "GET", "/gebruikers/", coordinator_only()),
+    Route("users.disable", "POST", user("demo-hulpverlener-oost", "/uitschakelen"), coordinator_only(303)),
+    Route("users.enable", "POST", user("demo-hulpverlener-oost", "/inschakelen"), coordinator_only(303)),
+    Route("audit.index", "GET", "/logboek/", coordinator_only()),
+    Route("audit.client", "GET", lambda d: f"/logboek/clienten/{d.clients['Sam de Vries'].public_id}",
+          coordinator_only()),
+    Route("audit.user", "GET", lambda d: f"/logboek/gebruikers/{d.users['demo-hulpverlener'].id}", coordinator_only()),
     Route("flows.index", "GET", "/stappenplan/", logged_in()),
     Route("flows.belkaart", "GET", "/stappenplan/belkaart", logged_in()),
     Route("flows.start", "GET", "/stappenplan/politie-inschakelen/", logged_in(hulpverlener=302, wijkagent=302,

@@ -21,7 +21,7 @@ def assert_security_headers(response, where):
     assert directives.get("object-src") == "'none'", where
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, where
     assert response.headers.get("X-Content-Type-Options") == "nosniff", where
-    assert response.headers.get("Referrer-Policy") == "no-referrer", where
+    assert response.headers.get("Referrer-Policy") == "same-origin", where
 
 
 @pytest.mark.parametrize("role", ["anonymous", "hulpverlener", "wijkagent", "coordinator"])

@@ -30,6 +30,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    from webapp.ratelimit import limiter
+
+    limiter.init_app(app)
+
     from webapp.auth.services import load_session
     from webapp.htmx import login_redirect
 
@@ -57,7 +61,7 @@ def _migrations_dir():
     return Path(__file__).resolve().parent.parent / "migrations"
 
 
-FEATURES = ("shell", "auth", "flows", "contacts", "clients", "notes", "visits", "api")
+FEATURES = ("shell", "auth", "flows", "contacts", "clients", "notes", "visits", "api", "users", "audit")
 
 
 def register_blueprints(app: Flask) -> None:
@@ -84,6 +88,14 @@ def register_commands(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     """One transaction per request: committed before the response goes out, unless the request failed."""
     from webapp.extensions import db
+
+    def begin():
+        # SQLite: a request takes the write lock at its start (see webapp/db.py), before any
+        # other hook (the rate limiter, the user loader) has begun a reading transaction.
+        if request.endpoint != "static" and db.engine.dialect.name == "sqlite":
+            db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+    app.before_request_funcs.setdefault(None, []).insert(0, begin)
 
     @app.after_request
     def commit(response):

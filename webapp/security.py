@@ -30,7 +30,9 @@ def register_security_headers(app) -> None:
         h = response.headers
         h.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("Referrer-Policy", "no-referrer")
+        # Same-origin, not no-referrer: over HTTPS Flask-WTF checks that a POST's Referer is this
+        # host, so with no-referrer every form in production failed with 400. Other sites still get none.
+        h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         h.setdefault("Cross-Origin-Resource-Policy", "same-origin")
