@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_request_hooks(app)
+    register_device_hooks(app)
     register_security_headers(app)
     register_template_helpers(app)
     return app
@@ -61,7 +62,7 @@ def _migrations_dir():
     return Path(__file__).resolve().parent.parent / "migrations"
 
 
-FEATURES = ("shell", "auth", "flows", "contacts", "clients", "notes", "visits", "api", "users", "audit")
+FEATURES = ("shell", "auth", "flows", "contacts", "clients", "notes", "visits", "api", "users", "audit", "devices")
 
 
 def register_blueprints(app: Flask) -> None:
@@ -104,6 +105,12 @@ def register_request_hooks(app: Flask) -> None:
         else:
             db.session.rollback()
         return response
+
+
+def register_device_hooks(app: Flask) -> None:
+    from webapp.devices.services import register
+
+    register(app)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -12,6 +12,8 @@ PRECACHED_STATIC = (
     "js/app.js",
     "js/calls.js",
     "js/store.js",
+    "js/vault.js",
+    "js/vault-ui.js",
     "js/caseload.js",
     "js/sync-core.js",
     "js/outbox.js",
@@ -21,7 +23,8 @@ PRECACHED_STATIC = (
     "icons/icon-512.png",
 )
 # Templates the offline shell is rendered from; a change to any gives a new shell version.
-SHELL_TEMPLATES = ("base.html", "shell/offline.html", "shell/offline_clients.html", "_partials/nav.html")
+SHELL_TEMPLATES = ("base.html", "shell/offline.html", "shell/offline_clients.html", "_partials/nav.html",
+                   "_partials/vault.html")
 
 _hashes: dict[tuple[str, float], str] = {}
 

@@ -31,6 +31,7 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "DEMO_PASSWORD": None,
+    "PHONE_LOCK_MINUTES": 30,  # the phone's data locks after this long without use
     "JSON_SORT_KEYS": False,
     # Two-factor login (TOTP). None: required in production, optional elsewhere (see load_config).
     "REQUIRE_TWO_FACTOR": None,

@@ -8,3 +8,4 @@ from webapp.flows.models import LocalAgreement  # noqa: F401
 from webapp.notes.models import Note  # noqa: F401
 from webapp.visits.models import Notification, Visit  # noqa: F401
 from webapp.api.models import SYNC_TABLES, SyncChange  # noqa: F401
+from webapp.devices.models import Device  # noqa: F401

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from tests.browser.conftest import log_in, screenshot, wait_for, wait_until_offline_ready
+from tests.browser.conftest import log_in, set_up_pin, screenshot, wait_for, wait_until_offline_ready
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +33,7 @@ def open_sam_ready_for_offline(context, live_server):
     """Log in as demo-hulpverlener, open Sam de Vries, wait until the phone holds what it needs offline."""
     page = context.new_page()
     log_in(page, live_server, "demo-hulpverlener")
+    set_up_pin(page)
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
     page.get_by_role("link", name="Sam de Vries").click()
     wait_until_offline_ready(page)

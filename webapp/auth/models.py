@@ -106,6 +106,8 @@ class UserSession(db.Model):
     pending_second_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # When the user last gave their password (and code): exports and credential changes need it recent.
     reauthenticated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The device the login came from (webapp/devices); revoking it ends this session.
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), index=True)
 
     user: Mapped[User] = relationship()
 

@@ -13,6 +13,7 @@ from webapp.auth.models import LoginFailure, Role, User, UserSession, hash_token
 from webapp.auth.passwords import hash_password, needs_rehash, verify_password
 from webapp.auth.twofactor import CodeCheck, check_second_factor, recovery_codes_left
 from webapp.db import db, utcnow
+from webapp.devices.services import attach_device
 from webapp.organisations.models import Organisation
 
 # The last-seen time is written at most this often, not on every request.
@@ -92,6 +93,7 @@ def start_session(user: User, *, pending_second_factor: bool = False) -> UserSes
         user.current_session = session
     db.session.flush()
     if not pending_second_factor:
+        attach_device(session)
         record(AuditAction.LOGIN, obj=user, user=user)
     return session
 
@@ -124,6 +126,7 @@ def complete_login(session: UserSession, method: CodeCheck) -> User:
     user.current_session = session
     _clear_failures(user)
     db.session.flush()
+    attach_device(session)
     details = {"second_factor": method.value}
     if method == CodeCheck.RECOVERY:
         details["recovery_codes_left"] = recovery_codes_left(user)
