@@ -242,7 +242,7 @@ class IncidentCreateSchema(PayloadSchema):
     written_at = UtcTimestamp(f"Het tijdstip van vastleggen ontbreekt of klopt niet ({TIMESTAMP_EXAMPLE}).",
                               required=True)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # say it together with the other fields' errors
     def reason_when_not_done(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data.get("aangifte_status") == "niet_gedaan" and not data.get("aangifte_reason"):
             raise ValidationError("Schrijf op waarom er geen aangifte is gedaan.", "aangifte_reason")
