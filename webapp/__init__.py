@@ -57,7 +57,7 @@ def _migrations_dir():
     return Path(__file__).resolve().parent.parent / "migrations"
 
 
-FEATURES = ("shell", "auth", "flows", "contacts", "clients", "notes", "visits", "api")
+FEATURES = ("shell", "auth", "flows", "contacts", "clients", "notes", "visits", "incidents", "api")
 
 
 def register_blueprints(app: Flask) -> None:

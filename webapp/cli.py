@@ -1,4 +1,4 @@
-"""Command-line commands: ``flask user create``, ``flask demo-data``."""
+"""Command-line commands: ``flask user create``, ``flask demo-data``, the periodic checks."""
 from __future__ import annotations
 
 import click
@@ -116,8 +116,22 @@ def check_overdue_command():
     click.echo(f"{len(notified)} overdue visit(s) notified")
 
 
+incidents_cli = AppGroup("incidents", help="Incidents and their evaluation.")
+
+
+@incidents_cli.command("remind")
+def remind_command():
+    """Remind once about evaluations still open 14 days after the incident. Safe to run again (and in parallel)."""
+    from webapp.incidents.services import remind_open_evaluations
+
+    reminded = remind_open_evaluations()
+    db.session.commit()
+    click.echo(f"{len(reminded)} open evaluation(s) reminded")
+
+
 def register(app) -> None:
     app.cli.add_command(visits_cli)
+    app.cli.add_command(incidents_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(flows_cli)
