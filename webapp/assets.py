@@ -15,6 +15,7 @@ PRECACHED_STATIC = (
     "js/caseload.js",
     "js/sync-core.js",
     "js/outbox.js",
+    "js/incidents.js",
     "vendor/htmx.min.js",
     "icons/icon.svg",
     "icons/icon-192.png",

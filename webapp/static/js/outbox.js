@@ -291,7 +291,9 @@
     list.textContent = "";
     items.forEach(function (i) {
       if (i.type === "note.create") { list.appendChild(noteItem(i.payload, i)); return; }
-      var names = { "visit.plan": "Huisbezoek gepland", "visit.checkin": "Binnen gemeld", "visit.checkout": "Buiten gemeld" };
+      // Other scripts name their types in Veldwijzer.outboxLabels (e.g. incidents.js).
+      var names = Object.assign({ "visit.plan": "Huisbezoek gepland", "visit.checkin": "Binnen gemeld",
+                                  "visit.checkout": "Buiten gemeld" }, V.outboxLabels || {});
       var li = el("li", "note " + itemState(i).cls);
       li.appendChild(el("p", "note-meta", (names[i.type] || i.type) + " · " + when(i.device_time)));
       li.appendChild(el("p", "note-state", itemState(i).text));
