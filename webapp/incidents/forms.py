@@ -58,10 +58,9 @@ class IncidentForm(DutchForm):
                              render_kw={"rows": 2, "maxlength": 2000})
     police_reference = StringField("Registratienummer politie (optioneel)", render_kw={"maxlength": 40,
                                                                                       "autocomplete": "off"})
-    aangifte_status = RadioField("Aangifte", choices=[NO_AANGIFTE] + [SelectChoice(a.value, a.label) for a in AangifteStatus],
-                                 default="", validate_choice=False,
-                                 description="Bij een strafbaar feit is aangifte de norm.")
-    aangifte_reason = TextAreaField("Waarom geen aangifte?", render_kw={"rows": 2, "maxlength": 2000})
+    aangifte_status = RadioField("Stand van de aangifte", choices=[NO_AANGIFTE] + [SelectChoice(a.value, a.label) for a in AangifteStatus],
+                                 default="", validate_choice=False)
+    aangifte_reason = TextAreaField("Waarom geen aangifte? (bij 'niet gedaan')", render_kw={"rows": 2, "maxlength": 2000})
     aangifte_domicilie = BooleanField("Aangifte op domicilie: het adres van de organisatie, niet je huisadres")
     aangifte_reference = StringField("Nummer van de aangifte (optioneel)", render_kw={"maxlength": 40,
                                                                                       "autocomplete": "off"})
