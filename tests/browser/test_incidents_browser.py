@@ -87,6 +87,9 @@ def test_incident_offline_from_the_flow_then_evaluated_by_ggz_and_police(browser
     page.reload()
     expect(page.locator("#sync-bar")).to_contain_text("Alles verstuurd")
     assert len(stored_incidents(live_app)) == 1
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Incidenten").click()
+    expect(page.locator(".incident", has_text="Sam de Vries").first).to_contain_text("Evaluatie open")
+    screenshot(page, "incident-care-list")
     assert not errors, errors
 
     # The coordinator: it needs an evaluation. Invite the wijkagent of Sam's area, fill in the GGZ part.
@@ -153,3 +156,81 @@ def live_app_user_id(app, username):
         value = db.session.scalar(select(User.id).where(User.username == username))
         db.session.remove()
         return str(value)
+
+
+def add_earlier_incidents(app, client_name, days_ago):
+    """Earlier police requests for a client, straight into the live app's database."""
+    import datetime as dt
+    import uuid
+
+    from webapp.auth.models import User
+    from webapp.clients.models import Client
+    from webapp.db import db, utcnow
+    from webapp.incidents.models import Incident, PoliceCalled, Setting, Situation
+
+    with app.app_context():
+        client = db.session.scalar(select(Client).where(Client.name == client_name))
+        reporter = db.session.scalar(select(User).where(User.username == "demo-hulpverlener"))
+        dates = []
+        for days in days_ago:
+            when = utcnow() - dt.timedelta(days=days)
+            dates.append(when)
+            db.session.add(Incident(id=str(uuid.uuid4()), client_id=client.id, region_id=client.organisation.region_id,
+                                    occurred_at=when, setting=Setting.AMBULANT, situation=Situation.PLANBAAR,
+                                    police_called=PoliceCalled.WIJKAGENT, description="Politie hielp bij het depot.",
+                                    reported_by_id=reporter.id, written_at=when, aangifte_domicilie=False))
+        db.session.commit()
+        db.session.remove()
+        return dates
+
+
+def test_the_flow_warns_for_the_selected_client_and_the_terugmelding_is_one_tap(browser, context, live_app,
+                                                                                  live_server):
+    from webapp.incidents.services import local
+
+    dates = add_earlier_incidents(live_app, "Sam de Vries", [90, 30])
+    page = context.new_page()
+    log_in(page, live_server, "demo-hulpverlener")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
+    page.get_by_role("link", name="Sam de Vries").click()
+    sam_url = page.url
+    page.get_by_role("link", name="Politie nodig? Stappenplan").click()
+    page.get_by_role("link", name="Geweld verwacht bij een bezoek of afspraak").click()
+    page.get_by_role("link", name="Ja, maar het risico blijft te groot").click()
+    page.get_by_role("link", name="Naar stap 2: vraag de politie").click()
+    expect(page.get_by_role("heading", name="Stap 2: vraag de politie om steun")).to_be_visible()
+    warning = page.locator(".structural")
+    expect(warning).to_contain_text("Politiesteun voor Sam de Vries wordt structureel")
+    for when in dates:
+        expect(warning).to_contain_text(local(when).strftime("%d-%m-%Y"))
+    expect(warning).to_contain_text("inspanningsverplichting")
+    screenshot(page, "incident-flow-structural-warning")
+
+    page.get_by_role("link", name="Incident vastleggen").click()
+    expect(page.get_by_label("Planbare noodsituatie")).to_be_checked()
+    expect(page.get_by_label("Ja, Wijkagent")).to_be_checked()
+    expect(page.locator("#incident-form .structural")).to_contain_text("wordt structureel")
+    page.get_by_label("Cliënt", exact=True).select_option(label="Daan Bos")  # another client: no warning
+    expect(page.locator("#incident-form .structural")).to_have_count(0)
+
+    # A missing client: recorded, then one tap tells the police contact.
+    page.goto(sam_url)
+    page.get_by_role("link", name="Vermissing vastleggen").click()
+    expect(page.get_by_label("Wie van de politie krijgt de terugmelding in de app?")).to_contain_text("Mark Visser")
+    page.get_by_label("Aan wie bij de politie?").fill("Meldkamer via 0900-8844")
+    page.get_by_label("Registratienummer politie (optioneel)").fill("PL-2026-0815")
+    page.get_by_role("button", name="Vermissing vastleggen").click()
+    expect(page.get_by_role("heading", name="Vermist gemeld")).to_be_visible()
+    screenshot(page, "incident-client-missing")
+    page.get_by_role("button", name="Cliënt is terug").click()
+    expect(page.get_by_text("Teruggemeld: de politie heeft bericht gekregen.")).to_be_visible()
+    expect(page.get_by_role("button", name="Cliënt is terug")).to_have_count(0)
+
+    police_context = phone(browser)
+    police = police_context.new_page()
+    log_in(police, live_server, "demo-wijkagent")
+    police.get_by_role("link", name="Evaluaties").click()
+    expect(police.locator(".incident", has_text="Sam de Vries")).to_contain_text("Terug")
+    expect(police.get_by_text("Terugmelding:")).to_contain_text("PL-2026-0815")
+    screenshot(police, "incident-police-terugmelding")
+    police_context.close()
