@@ -396,10 +396,11 @@ def test_every_read_of_an_incident_is_audited(demo, login_as):
     care.get("/incidenten/")
     login_as(demo.user("demo-wijkagent")).get(f"/incidenten/{incident.id}")
     login_as(demo.user("demo-coordinator")).get("/incidenten/overzicht")
+    care.get(f"/clienten/{demo.clients['Sam de Vries'].public_id}")
     reads = audit_rows(demo.db, AuditAction.READ)
     assert [(r.username, r.details["part"]) for r in reads] == [
         ("demo-hulpverlener", "care"), ("demo-hulpverlener", "care list"), ("demo-wijkagent", "police"),
-        ("demo-coordinator", "overview")]
+        ("demo-coordinator", "overview"), ("demo-hulpverlener", "client page")]
     assert {r.client_id for r in reads} == {demo.clients["Sam de Vries"].id}
     assert {r.object_id for r in reads} == {incident.id}
 

@@ -90,7 +90,7 @@ def render_client_page(client: Client, status: int = 200, **extra):
         calls=who_to_call(current_user.region, client.postcode_area), can_edit=can_edit_client(current_user, client),
         can_write_notes=current_user.role == Role.HULPVERLENER, notes=notes, superseded=superseded,
         visits=visits_for_client(client), checklist=CHECKLIST, missing=open_missing_report(client),
-        client_incidents=incidents_for_client(client), **context), status))
+        client_incidents=incidents_for_client(client, audit_as="client page"), **context), status))
 
 
 @bp.route("/clienten/<public_id>/bewerken", methods=["GET", "POST"])

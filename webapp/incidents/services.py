@@ -178,9 +178,12 @@ def _record_list(incidents: list[Incident], part: str) -> None:
         record_incident_read(incident, part)
 
 
-def incidents_for_client(client: Client) -> list[Incident]:
-    return db.session.scalars(select(Incident).where(Incident.client_id == client.id)
-                              .order_by(Incident.occurred_at.desc())).all()
+def incidents_for_client(client: Client, audit_as: str | None = None) -> list[Incident]:
+    found = db.session.scalars(select(Incident).where(Incident.client_id == client.id)
+                               .order_by(Incident.occurred_at.desc())).all()
+    if audit_as:
+        _record_list(found, audit_as)
+    return found
 
 
 def police_incidents(user) -> list[Incident]:
