@@ -145,6 +145,7 @@ ROUTES = [
     Route("incidents.dashboard", "GET", "/incidenten/overzicht", coordinator_only()),
     Route("incidents.export", "GET", "/incidenten/export.csv", coordinator_only()),
     Route("incidents.create", "GET", "/incidenten/nieuw?flow=politie-inschakelen&stap=bel-112", hulpverlener_only()),
+    Route("incidents.offline_form", "GET", "/incidenten/offline", everyone()),
     Route("incidents.create", "POST", "/incidenten/nieuw", hulpverlener_only(422), data={}),
     Route("incidents.earlier", "GET", lambda d: f"/incidenten/eerder/{d.clients['Sam de Vries'].public_id}",
           care_only()),

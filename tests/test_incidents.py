@@ -158,6 +158,27 @@ def test_every_prefilled_flow_step_is_an_outcome_of_a_care_flow(app):
             assert flow.step(step_id).kind == "outcome", (flow_id, step_id)
 
 
+def app_client_anonymous(client):
+    return client.application.test_client()
+
+
+def test_the_offline_shell_of_the_form_holds_no_data_and_is_precached(demo, care):
+    """When /incidenten/nieuw cannot be reached, the service worker answers with this shell;
+    incidents.js fills it from the phone's own caseload copy."""
+    from tests.test_pwa import precache
+
+    shell = care.get("/incidenten/offline")
+    assert shell.status_code == 200 and "data-offline-outbox" in shell.text
+    assert 'data-mutation="incident.create"' in shell.text and 'action="/incidenten/nieuw"' in shell.text
+    for private in ("Sam de Vries", "Fatima El Amrani", "csrf", "Lange Nieuwstraat"):
+        assert private not in shell.text, private
+    assert "&#34;politie-inschakelen/bel-112&#34;: {&#34;police_called&#34;: &#34;112&#34;" in shell.text
+    assert shell.text == app_client_anonymous(care).get("/incidenten/offline").text  # the same for everyone
+    _version, entries = precache(care)
+    assert "/incidenten/offline" in [e["url"] for e in entries]
+    assert 'const OFFLINE_INCIDENT_URL = "/incidenten/offline";' in care.get("/sw.js").text
+
+
 def test_the_outcome_pages_link_to_the_incident_form_for_the_hulpverlener_only(demo, care, login_as):
     page = care.get("/stappenplan/politie-inschakelen/bel-112").text
     assert 'href="/incidenten/nieuw?flow=politie-inschakelen&amp;stap=bel-112"' in page

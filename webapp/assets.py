@@ -22,7 +22,8 @@ PRECACHED_STATIC = (
     "icons/icon-512.png",
 )
 # Templates the offline shell is rendered from; a change to any gives a new shell version.
-SHELL_TEMPLATES = ("base.html", "shell/offline.html", "shell/offline_clients.html", "_partials/nav.html")
+SHELL_TEMPLATES = ("base.html", "shell/offline.html", "shell/offline_clients.html", "_partials/nav.html",
+                   "incidents/form.html", "incidents/offline_form.html")
 
 _hashes: dict[tuple[str, float], str] = {}
 
@@ -53,5 +54,6 @@ def precache_manifest() -> tuple[str, list[dict]]:
     version = digest.hexdigest()[:16]
     entries.append({"url": url_for("shell.offline"), "revision": version})
     entries.append({"url": url_for("shell.offline_clients"), "revision": version})
+    entries.append({"url": url_for("incidents.offline_form"), "revision": version})
     entries.append({"url": url_for("shell.manifest"), "revision": version})
     return version, entries

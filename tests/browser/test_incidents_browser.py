@@ -234,3 +234,40 @@ def test_the_flow_warns_for_the_selected_client_and_the_terugmelding_is_one_tap(
     expect(police.get_by_text("Terugmelding:")).to_contain_text("PL-2026-0815")
     screenshot(police, "incident-police-terugmelding")
     police_context.close()
+
+
+def test_the_incident_form_opens_without_a_connection_from_a_kept_flow_outcome(context, live_app, live_server):
+    """The hulpverlener is already offline at the outcome: the form comes from the phone, with the
+    client and the outcome's answers filled in, and the incident still reaches the server once."""
+    page = context.new_page()
+    log_in(page, live_server, "demo-hulpverlener")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
+    page.get_by_role("link", name="Sam de Vries").click()
+    wait_until_offline_ready(page)
+    from tests.browser.conftest import wait_for
+
+    wait_for(page, "document.documentElement.dataset.caseloadReady === 'true'")
+    page.get_by_role("link", name="Politie nodig? Stappenplan").click()  # selects Sam
+    expect(page.get_by_role("heading", name="Wat is er aan de hand?")).to_be_visible()
+
+    live_server.stop()
+    page.goto(live_server.url + "/stappenplan/politie-inschakelen/heterdaad-112")  # kept by the service worker
+    expect(page.get_by_role("heading", name="Bel 112: je ziet een strafbaar feit")).to_be_visible()
+    page.get_by_role("link", name="Incident vastleggen").click()
+    expect(page.get_by_text("Geen verbinding. Je kiest uit de cliënten die op deze telefoon staan.")).to_be_visible()
+    expect(page.get_by_label("Cliënt", exact=True)).to_have_value(live_app_client_id(live_app, "Sam de Vries"))
+    expect(page.get_by_label("Strafbaar feit")).to_be_checked()
+    expect(page.get_by_label("Ja, 112")).to_be_checked()
+    page.get_by_label("Klinisch (in de instelling)").check()
+    page.get_by_label("Wat gebeurde er?").fill("Sam sloeg een verpleegkundige in het gezicht.")
+    page.get_by_label("Te doen").check()
+    page.get_by_role("button", name="Incident vastleggen").click()
+    expect(page.locator("[data-incident-outbox]")).to_contain_text("Nog niet verstuurd")
+    screenshot(page, "incident-offline-shell")
+    assert stored_incidents(live_app) == []
+
+    live_server.start()
+    page.get_by_role("button", name="Nu synchroniseren").click()
+    expect(page.locator("#sync-bar")).to_contain_text("Alles verstuurd", timeout=20_000)
+    assert stored_incidents(live_app) == [("Sam sloeg een verpleegkundige in het gezicht.", "strafbaar_feit", "112",
+                                           "heterdaad-112", "Sam de Vries")]

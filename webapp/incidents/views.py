@@ -134,6 +134,18 @@ def _render_form(form, chosen, problems=(), status=200):
                                     problems=[p for p in problems if p], flow=flow, step=step), status)
 
 
+@bp.get("/offline")
+def offline_form():
+    """The incident form as the service worker keeps it for every user of this phone, for when
+    /incidenten/nieuw cannot be reached. It holds no data: incidents.js fills the client choice
+    from the phone's own caseload copy and the answers a flow's outcome implies from data-prefill."""
+    form = IncidentForm(formdata=None, meta={"csrf": False})
+    form.client_id.choices = [SelectChoice("", "Kies een cliënt")]
+    prefill = {f"{flow}/{step}": values for (flow, step), values in svc.FLOW_PREFILL.items()}
+    return render_template("incidents/offline_form.html", form=form, prefill=prefill, structural=None, chosen=None,
+                           problems=[], flow=None, step=None)
+
+
 @bp.get("/eerder/<public_id>")
 @roles_required(*CARE)
 def earlier(public_id):

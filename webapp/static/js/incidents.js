@@ -7,6 +7,11 @@
   var V = window.Veldwijzer;
   var store = V.store;
   var role = document.body.dataset.role;
+  // The offline shell of the form knows no user: the role last seen on this phone decides.
+  var shell = document.querySelector("[data-offline-outbox]");
+  if (!role && shell) {
+    try { role = localStorage.getItem("veldwijzer.role"); } catch (e) { role = null; }
+  }
   var HOUR = 3600 * 1000;
   var SITUATION = { acuut: "Acute noodsituatie", planbaar: "Planbare noodsituatie", strafbaar_feit: "Strafbaar feit" };
   var REQUIRED = [
@@ -70,6 +75,7 @@
     var note = document.getElementById("incident-saved");
     if (!form || !note) return;
     form.reset();
+    if (shell) setNow(form);
     form.querySelectorAll(".js-error").forEach(function (p) { p.remove(); });
     var slot = form.querySelector("[data-structural-target]");
     if (slot) slot.textContent = "";
@@ -169,7 +175,54 @@
     });
   }
 
-  if (role === "hulpverlener" || role === "coordinator") {
+  // -- the offline shell of the form: filled from the phone itself -------------------------------------
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function setNow(form) {
+    var field = form.querySelector("[name=occurred_at]");
+    var d = new Date();
+    if (field && !field.value) {
+      field.value = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
+    }
+  }
+
+  function fillShell() {
+    var form = document.getElementById("incident-form");
+    if (!shell || !form) return Promise.resolve();
+    setNow(form);
+    // What the flow's outcome says about the incident (the same table the server uses).
+    var query = new URLSearchParams(window.location.search);
+    var key = (query.get("flow") || "") + "/" + (query.get("stap") || "");
+    var prefill = {};
+    try { prefill = JSON.parse(form.dataset.prefill || "{}")[key] || null; } catch (e) { prefill = null; }
+    if (prefill) {
+      form.querySelector("[name=flow_id]").value = query.get("flow");
+      form.querySelector("[name=step_id]").value = query.get("stap");
+      Object.keys(prefill).forEach(function (name) {
+        var input = form.querySelector("[name=" + name + "][value='" + CSS.escape(prefill[name]) + "']");
+        if (input) input.checked = true;
+      });
+    }
+    var select = form.querySelector("[name=client_id]");
+    return store.transaction(["clients"], "readonly", function (s) { return store.request(s.clients.getAll()); })
+      .then(function (clients) {
+        clients.sort(function (a, b) { return a.name.localeCompare(b.name, "nl"); }).forEach(function (c) {
+          var option = el("option", null, c.name);
+          option.value = c.id;
+          select.appendChild(option);
+        });
+        // /incidenten/nieuw/<client id> from a client page, else the client selected for the flow
+        var fromPath = window.location.pathname.split("/")[3];
+        return fromPath ? { id: decodeURIComponent(fromPath) } : selectedClient();
+      }).then(function (c) {
+        if (c && select.querySelector("option[value='" + CSS.escape(c.id) + "']")) select.value = c.id;
+      }).catch(function (err) { console.warn("offline incident form", err); });
+  }
+
+  if (shell && role === "hulpverlener") fillShell();
+
+  if ((role === "hulpverlener" || role === "coordinator") && !shell) {
     structuralOnFlow();
     structuralOnForm();
     document.addEventListener("htmx:afterSettle", structuralOnFlow);

@@ -7,13 +7,14 @@
   var sync = V.sync;
   var store = V.store;
   var role = document.body.dataset.role;
-  if (!role && document.querySelector("[data-offline-clients]")) {
+  var shell = document.querySelector("[data-offline-clients], [data-offline-outbox]");
+  if (!role && shell) {
     // The offline shell knows no user; the role last seen on this phone decides (not personal data).
     try { role = localStorage.getItem("veldwijzer.role"); } catch (e) { role = null; }
   }
   var TIMER_MS = 60000;
   var KIND = { observatie: "Observatie", afspraak: "Afspraak", incident: "Incident" };
-  if (role !== "hulpverlener" && !document.querySelector("[data-offline-clients]")) return;
+  if (role !== "hulpverlener" && !shell) return;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
