@@ -296,6 +296,8 @@ def test_invite_the_wijkagent_of_the_area_and_close_the_evaluation(demo, login_a
     demo.db.session.expire_all()
     done = demo.db.session.get(Incident, incident.id)
     assert done.evaluation_done and done.police_answers == ANSWERS and done.police_done_by_id == mark.id
+    police_row = [r for r in audit_rows(demo.db) if r.reason == "evaluation politie part"][-1]
+    assert police_row.details == {"changed": sorted(ANSWERS), "done": True}  # which answers, never their text
     assert "Evaluatie afgerond" in coordinator.get(f"/incidenten/{incident.id}").text
 
 
@@ -438,12 +440,16 @@ def test_an_open_aangifte_is_a_task_until_it_is_done(demo, care, login_as):
     assert "Lange Nieuwstraat 40, 3512 PH Domstad" in page  # the address for an aangifte op domicilie
     no_reason = care.post(f"/incidenten/{incident.id}/aangifte", data={"csrf_token": token, "status": "niet_gedaan"})
     assert no_reason.status_code == 422 and "Schrijf op waarom er geen aangifte is gedaan." in no_reason.text
+    assert care.post(f"/incidenten/{incident.id}/aangifte", data={"csrf_token": token, "status": "niet_gedaan",
+                                                                 "reason": "Collega durft niet."}).status_code == 303
     done = care.post(f"/incidenten/{incident.id}/aangifte",
                      data={"csrf_token": token, "status": "gedaan", "domicilie": "y", "reference": "PV-1"})
     assert done.status_code == 303
     assert "Aangifte te doen (0)" in care.get("/incidenten/").text
-    [change] = [r for r in audit_rows(demo.db, AuditAction.UPDATE) if r.reason == "aangifte"]
-    assert change.details["new"] == {"status": "gedaan", "domicilie": True, "reference": "PV-1"}
+    first, change = [r for r in audit_rows(demo.db, AuditAction.UPDATE) if r.reason == "aangifte"]
+    assert first.details == {"old": {"status": "te_doen", "reason": False},
+                             "new": {"status": "niet_gedaan", "reason": True}}  # not the reason's text
+    assert change.details["new"] == {"status": "gedaan", "domicilie": True, "reference": "PV-1", "reason": False}
 
 
 def test_follow_up_actions_with_owner_due_date_and_the_overdue_ones_for_the_coordinator(demo, care, login_as):

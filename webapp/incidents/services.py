@@ -211,9 +211,11 @@ def set_aangifte(incident: Incident, data: dict, actor) -> None:
     incident.aangifte_updated_at = utcnow()
     db.session.flush()
     new = _aangifte_snapshot(incident)
+    changed = [k for k in new if old[k] != new[k]]
+    # The reason is free text: the log says that it changed (and whether there is one), not what it says.
+    shown = lambda snap, k: bool(snap[k]) if k == "reason" else snap[k]  # noqa: E731
     record(AuditAction.UPDATE, obj=incident, client=incident.client, reason="aangifte",
-           details={"old": {k: old[k] for k in old if old[k] != new[k]},
-                    "new": {k: new[k] for k in new if old[k] != new[k]}})
+           details={"old": {k: shown(old, k) for k in changed}, "new": {k: shown(new, k) for k in changed}})
 
 
 def _aangifte_snapshot(incident: Incident) -> dict:
@@ -276,8 +278,10 @@ def save_evaluation_part(incident: Incident, part: str, answers: dict, actor) ->
         old = incident.police_answers
         incident.police_answers, incident.police_done_at, incident.police_done_by_id = dict(answers), now, actor.id
     db.session.flush()
+    # Which answers changed, not their text: the log is not a second copy of what was written.
+    changed = sorted(k for k in set(old or {}) | set(answers) if (old or {}).get(k) != answers.get(k))
     record(AuditAction.UPDATE if old else AuditAction.CREATE, obj=incident, client=incident.client,
-           reason=f"evaluation {part} part", details={"old": old, "done": incident.evaluation_done})
+           reason=f"evaluation {part} part", details={"changed": changed, "done": incident.evaluation_done})
 
 
 def open_evaluations(user) -> list[Incident]:
