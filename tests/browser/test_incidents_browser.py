@@ -45,6 +45,8 @@ def test_incident_offline_from_the_flow_then_evaluated_by_ggz_and_police(browser
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     log_in(page, live_server, "demo-hulpverlener")
+    expect(page.get_by_role("link", name="Incident vastleggen")).to_be_visible()  # a tile on the home page
+    screenshot(page, "incident-home-hulpverlener")
 
     # The flow, for Sam: "acute noodsituatie" to its outcome.
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
@@ -96,6 +98,7 @@ def test_incident_offline_from_the_flow_then_evaluated_by_ggz_and_police(browser
     coordinator_context = phone(browser)
     coordinator = coordinator_context.new_page()
     log_in(coordinator, live_server, "demo-coordinator")
+    screenshot(coordinator, "incident-home-coordinator")
     coordinator.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Incidenten").click()
     open_evaluations = coordinator.get_by_role("heading", name="Evaluatie open (1)")
     expect(open_evaluations).to_be_visible()
