@@ -44,6 +44,24 @@ def user(username, suffix=""):
     return lambda demo: f"/gebruikers/{demo.users[username].id}{suffix}"
 
 
+def incident(which="sam", suffix=""):
+    """An incident of the matrix world (tests/incidents_data.py): "sam" (own team, demo-wijkagent invited)
+    or "noor" (another team, no police invited)."""
+    from tests.incidents_data import matrix_objects
+
+    return lambda demo: f"/incidenten/{matrix_objects(demo)[which]}{suffix}"
+
+
+def matrix_object(key, template):
+    from tests.incidents_data import matrix_objects
+
+    return lambda demo: template.format(matrix_objects(demo)[key])
+
+
+def hulpverlener_only(status=200, others=403):
+    return {"anonymous": LOGIN, "hulpverlener": status, "wijkagent": others, "coordinator": others}
+
+
 def everyone(status=200):
     return {role: status for role in ROLES}
 
@@ -155,6 +173,35 @@ ROUTES = [
                                                          "coordinator": 403}, data={}),
     Route("api.sync_pull", "GET", "/api/v1/sync/pull", {"anonymous": 401, "hulpverlener": 200, "wijkagent": 403,
                                                         "coordinator": 403}),
+    # incidents: police see only what they were invited to, and only the police part
+    Route("incidents.index", "GET", "/incidenten/", logged_in()),
+    Route("incidents.dashboard", "GET", "/incidenten/overzicht", coordinator_only()),
+    Route("incidents.export", "GET", "/incidenten/export.csv", coordinator_only()),
+    Route("incidents.create", "GET", "/incidenten/nieuw?flow=politie-inschakelen&stap=bel-112", hulpverlener_only()),
+    Route("incidents.offline_form", "GET", "/incidenten/offline", everyone()),
+    Route("incidents.create", "POST", "/incidenten/nieuw", hulpverlener_only(422), data={}),
+    Route("incidents.earlier", "GET", lambda d: f"/incidenten/eerder/{d.clients['Sam de Vries'].public_id}",
+          care_only()),
+    Route("incidents.show", "GET", incident("sam"), logged_in()),
+    Route("incidents.show", "GET", incident("noor"), logged_in(hulpverlener=404, wijkagent=404)),
+    Route("incidents.aangifte", "POST", incident("sam", "/aangifte"), care_only(303), data={}),
+    Route("incidents.aangifte", "POST", incident("noor", "/aangifte"),
+          {"anonymous": LOGIN, "hulpverlener": 404, "wijkagent": 403, "coordinator": 303}, data={}),
+    Route("incidents.invite", "POST", incident("sam", "/uitnodigen"), care_only(422), data={}),
+    Route("incidents.evaluate_ggz", "POST", incident("sam", "/evaluatie/ggz"), care_only(422), data={}),
+    Route("incidents.evaluate_police", "POST", incident("sam", "/evaluatie/politie"),
+          logged_in(hulpverlener=403, coordinator=403, wijkagent=422), data={}),
+    Route("incidents.evaluate_police", "POST", incident("noor", "/evaluatie/politie"),
+          logged_in(hulpverlener=403, coordinator=403, wijkagent=404), data={}),
+    Route("incidents.add_action", "POST", incident("sam", "/acties"), care_only(422), data={}),
+    Route("incidents.complete_action", "POST", matrix_object("action", "/incidenten/acties/{}/gedaan"),
+          care_only(303)),
+    Route("incidents.report_missing", "GET", lambda d: f"/incidenten/vermissing/{d.clients['Sam de Vries'].public_id}",
+          care_only()),
+    Route("incidents.report_missing", "POST", lambda d: f"/incidenten/vermissing/{d.clients['Sam de Vries'].public_id}",
+          care_only(422), data={}),
+    Route("incidents.client_returned", "POST", matrix_object("missing", "/incidenten/vermissing/melding/{}/terug"),
+          care_only(303)),
     # last: it removes a contact the routes above use
     Route("contacts.delete", "POST", lambda d: contact("Meldkamer Middenland (partnerlijn)")(d) + "/verwijderen",
           coordinator_only(303)),

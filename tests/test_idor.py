@@ -42,7 +42,23 @@ def elsewhere(demo, make_user):
                   created_by_id=user.id)
     demo.db.session.add_all([device, visit])
     demo.db.session.commit()
-    return {"client": client.public_id, "contact": contact.id, "user": user.id, "device": device.id, "visit": visit.id}
+    from webapp.incidents.models import (ActionStatus, Incident, IncidentAction, MissingReport, PoliceCalled, Setting,
+                                         Situation)
+
+    now = dt.datetime.now(dt.timezone.utc)
+    incident = Incident(id=str(uuid.uuid4()), client_id=client.id, region_id=region.id, occurred_at=now,
+                        setting=Setting.AMBULANT, situation=Situation.ACUUT, police_called=PoliceCalled("112"),
+                        description="Elders gebeurd.", reported_by_id=user.id, written_at=now, received_at=now,
+                        aangifte_domicilie=False)
+    demo.db.session.add(incident)
+    demo.db.session.flush()
+    action = IncidentAction(incident_id=incident.id, action_key="a14", text="Bespreken.", owner_id=user.id,
+                            due_on=dt.date.today(), status=ActionStatus.OPEN, created_by_id=user.id)
+    missing = MissingReport(client_id=client.id, reported_at=now, told_whom="Meldkamer", created_by_id=user.id)
+    demo.db.session.add_all([action, missing])
+    demo.db.session.commit()
+    return {"client": client.public_id, "contact": contact.id, "user": user.id, "device": device.id, "visit": visit.id,
+            "incident": incident.id, "action": action.id, "missing": missing.id}
 
 
 # endpoint -> (method, url template, the demo user who has the role for it)
@@ -67,6 +83,17 @@ CASES = {
     "devices.revoke_device": ("POST", "/apparaten/{device}/intrekken", "demo-coordinator"),
     "audit.client": ("GET", "/logboek/clienten/{client}", "demo-coordinator"),
     "audit.user": ("GET", "/logboek/gebruikers/{user}", "demo-coordinator"),
+    "incidents.show": ("GET", "/incidenten/{incident}", "demo-coordinator"),
+    "incidents.aangifte": ("POST", "/incidenten/{incident}/aangifte", "demo-hulpverlener"),
+    "incidents.add_action": ("POST", "/incidenten/{incident}/acties", "demo-coordinator"),
+    "incidents.evaluate_ggz": ("POST", "/incidenten/{incident}/evaluatie/ggz", "demo-hulpverlener"),
+    "incidents.evaluate_police": ("POST", "/incidenten/{incident}/evaluatie/politie", "demo-wijkagent"),
+    "incidents.invite": ("POST", "/incidenten/{incident}/uitnodigen", "demo-coordinator"),
+    "incidents.complete_action": ("POST", "/incidenten/acties/{action}/gedaan", "demo-hulpverlener"),
+    "incidents.earlier": ("GET", "/incidenten/eerder/{client}", "demo-hulpverlener"),
+    "incidents.create": ("GET", "/incidenten/nieuw/{client}", "demo-hulpverlener"),
+    "incidents.report_missing": ("GET", "/incidenten/vermissing/{client}", "demo-hulpverlener"),
+    "incidents.client_returned": ("POST", "/incidenten/vermissing/melding/{missing}/terug", "demo-hulpverlener"),
 }
 
 

@@ -62,7 +62,8 @@ def _migrations_dir():
     return Path(__file__).resolve().parent.parent / "migrations"
 
 
-FEATURES = ("shell", "auth", "flows", "contacts", "clients", "notes", "visits", "api", "users", "audit", "devices")
+FEATURES = ("shell", "auth", "flows", "contacts", "clients", "notes", "visits", "incidents", "api", "users", "audit",
+            "devices")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -17,6 +17,7 @@ PRECACHED_STATIC = (
     "js/caseload.js",
     "js/sync-core.js",
     "js/outbox.js",
+    "js/incidents.js",
     "vendor/htmx.min.js",
     "icons/icon.svg",
     "icons/icon-192.png",
@@ -24,7 +25,7 @@ PRECACHED_STATIC = (
 )
 # Templates the offline shell is rendered from; a change to any gives a new shell version.
 SHELL_TEMPLATES = ("base.html", "shell/offline.html", "shell/offline_clients.html", "_partials/nav.html",
-                   "_partials/vault.html")
+                   "_partials/vault.html", "incidents/form.html", "incidents/offline_form.html")
 
 _hashes: dict[tuple[str, float], str] = {}
 
@@ -55,5 +56,6 @@ def precache_manifest() -> tuple[str, list[dict]]:
     version = digest.hexdigest()[:16]
     entries.append({"url": url_for("shell.offline"), "revision": version})
     entries.append({"url": url_for("shell.offline_clients"), "revision": version})
+    entries.append({"url": url_for("incidents.offline_form"), "revision": version})
     entries.append({"url": url_for("shell.manifest"), "revision": version})
     return version, entries

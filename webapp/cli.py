@@ -1,4 +1,5 @@
-"""Command-line commands: ``flask user create``, ``flask demo-data``, ``flask flows``, ``flask retention``."""
+"""Command-line commands: ``flask user create``, ``flask demo-data``, ``flask flows``, ``flask retention``,
+the periodic checks."""
 from __future__ import annotations
 
 import click
@@ -134,8 +135,22 @@ def retention_apply_command(dry_run):
                    f"(kept {rule.days} days)")
 
 
+incidents_cli = AppGroup("incidents", help="Incidents and their evaluation.")
+
+
+@incidents_cli.command("remind")
+def remind_command():
+    """Remind once about evaluations still open 14 days after the incident. Safe to run again (and in parallel)."""
+    from webapp.incidents.services import remind_open_evaluations
+
+    reminded = remind_open_evaluations()
+    db.session.commit()
+    click.echo(f"{len(reminded)} open evaluation(s) reminded")
+
+
 def register(app) -> None:
     app.cli.add_command(visits_cli)
+    app.cli.add_command(incidents_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(flows_cli)

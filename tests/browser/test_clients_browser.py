@@ -93,7 +93,8 @@ def test_crisiskaart_opens_offline_and_logout_leaves_no_trace(page, live_server)
         assert TRACE not in report[where] and "Sam de Vries" not in report[where], where
     assert "veldwijzer" not in report["databases"]
     kept = [u for u in report["urls"] if not u.startswith("/static/")]
-    assert set(kept) <= {"/offline", "/offline/clienten", "/manifest.webmanifest"}, kept  # only the shell: work data gone too
+    # only the shell (the data-free offline pages among it): work data gone too
+    assert set(kept) <= {"/offline", "/offline/clienten", "/incidenten/offline", "/manifest.webmanifest"}, kept
 
 
 def test_a_revoked_device_wipes_everything_at_its_next_contact(page, live_app, live_server):
@@ -127,4 +128,4 @@ def test_a_revoked_device_wipes_everything_at_its_next_contact(page, live_app, l
     for where in ("local", "cached"):
         assert TRACE not in report[where] and "Sam de Vries" not in report[where], where
     kept = [u for u in report["urls"] if not u.startswith("/static/")]
-    assert set(kept) <= {"/offline", "/offline/clienten", "/manifest.webmanifest"}, kept
+    assert set(kept) <= {"/offline", "/offline/clienten", "/incidenten/offline", "/manifest.webmanifest"}, kept

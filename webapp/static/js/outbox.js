@@ -7,13 +7,14 @@
   var sync = V.sync;
   var store = V.store;
   var role = document.body.dataset.role;
-  if (!role && document.querySelector("[data-offline-clients]")) {
+  var shell = document.querySelector("[data-offline-clients], [data-offline-outbox]");
+  if (!role && shell) {
     // The offline shell knows no user; the role last seen on this phone decides (not personal data).
     try { role = localStorage.getItem("veldwijzer.role"); } catch (e) { role = null; }
   }
   var TIMER_MS = 60000;
   var KIND = { observatie: "Observatie", afspraak: "Afspraak", incident: "Incident" };
-  if (role !== "hulpverlener" && !document.querySelector("[data-offline-clients]")) return;
+  if (role !== "hulpverlener" && !shell) return;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -298,7 +299,9 @@
     list.textContent = "";
     items.forEach(function (i) {
       if (i.type === "note.create") { list.appendChild(noteItem(i.payload || LOCKED_NOTE, i)); return; }
-      var names = { "visit.plan": "Huisbezoek gepland", "visit.checkin": "Binnen gemeld", "visit.checkout": "Buiten gemeld" };
+      // Other scripts name their types in Veldwijzer.outboxLabels (e.g. incidents.js).
+      var names = Object.assign({ "visit.plan": "Huisbezoek gepland", "visit.checkin": "Binnen gemeld",
+                                  "visit.checkout": "Buiten gemeld" }, V.outboxLabels || {});
       var li = el("li", "note " + itemState(i).cls);
       li.appendChild(el("p", "note-meta", (names[i.type] || i.type) + " · " + when(i.device_time)));
       li.appendChild(el("p", "note-state", itemState(i).text));
