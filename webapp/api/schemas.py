@@ -49,7 +49,8 @@ class SessionSchema(Schema):
 
 class MutationSchema(Schema):
     id = fields.UUID(required=True, metadata={"description": "Made by the phone, once; the server applies it at most once"})
-    type = fields.String(required=True, metadata={"enum": ["note.create", "visit.plan", "visit.checkin", "visit.checkout"]})
+    type = fields.String(required=True, metadata={"enum": ["note.create", "visit.plan", "visit.checkin", "visit.checkout",
+                                                            "incident.create"]})
     schema_version = fields.Integer(required=True)
     hash = fields.String(required=True, metadata={"description": "sha256 hex of the canonical JSON of type, schema_version and payload",
                                                    "pattern": "^[0-9a-f]{64}$"})
