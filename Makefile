@@ -10,21 +10,29 @@ export FLASK_APP := webapp:create_app
 # Chromium for the browser tests, PostgreSQL for the database tests (Debian packages).
 SYSTEM_PACKAGES := chromium postgresql
 
-.PHONY: run test install assets system-deps migrate demo bench bench-lighthouse bench-lighthouse-install clean
+.PHONY: run test install assets system-deps security-scan migrate demo bench bench-lighthouse bench-lighthouse-install clean
 
 run: install assets
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo-data
 	$(BIN)/flask run --host "$(HOST)" --port "$(PORT)"
 
-test: install assets system-deps
+test: install assets system-deps security-scan
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# bandit: the code, failing on high severity. pip-audit: the installed dependencies, failing on any
+# known vulnerability. pip-audit looks each release up on PyPI; a package it cannot look up is
+# listed as skipped and does not fail the run, unless PIP_AUDIT_FLAGS=--strict (see README, Security).
+PIP_AUDIT_FLAGS ?=
+security-scan: install
+	$(BIN)/bandit -c pyproject.toml -r webapp sync --severity-level high --quiet
+	$(BIN)/pip-audit --progress-spinner off --skip-editable $(PIP_AUDIT_FLAGS)
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 

@@ -1,12 +1,14 @@
 """The mutation types: a payload schema per type (messages in Dutch) and the web app's ``apply``.
 
-The schemas of issue 6 ship here; the web app supplies only the apply functions::
+The schemas of issue 6 (notes, visits) and issue 7 (incidents) ship here; the web app supplies
+only the apply functions::
 
     registry = build_registry({
         "note.create": apply_note_create,      # (mutation, context) -> None
         "visit.plan": apply_visit_plan,
         "visit.checkin": apply_visit_checkin,
         "visit.checkout": apply_visit_checkout,
+        "incident.create": apply_incident_create,
     })
 
 ``apply(mutation, context)`` gets the checked :class:`~sync.protocol.Mutation` with
@@ -21,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from sync.protocol import Mutation, Rejected
 
@@ -177,6 +179,75 @@ class VisitCheckoutSchema(PayloadSchema):
     at = UtcTimestamp(f"Het tijdstip van vertrek ontbreekt of klopt niet ({TIMESTAMP_EXAMPLE}).", required=True)
 
 
+# -- the payload schema of issue 7: an incident ------------------------------------------------
+
+INCIDENT_SETTINGS = ("klinisch", "ambulant")
+INCIDENT_SITUATIONS = ("acuut", "planbaar", "strafbaar_feit")
+POLICE_CALLED = ("112", "wijkagent", "0900-8844", "niet")
+AANGIFTE_STATUSES = ("te_doen", "gedaan", "niet_gedaan")
+MAX_INCIDENT_TEXT = 10_000
+MAX_INCIDENT_NOTE = 2_000
+MAX_REFERENCE = 40
+# A flow or step id (a slug): where in the stappenplan the incident was registered from.
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def optional_choice(choices: Iterable[str], message: str) -> fields.String:
+    return fields.String(required=False, allow_none=True, validate=validate.OneOf(tuple(choices), error=message),
+                         error_messages=_every_error(message))
+
+
+class StrictBoolean(fields.Field):
+    """Only JSON true and false: "ja", 1 or "true" are not answers to a yes/no question here."""
+
+    def __init__(self, message: str, **kwargs: Any):
+        super().__init__(error_messages=_every_error(message), **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class IncidentCreateSchema(PayloadSchema):
+    client_id = identifier("Kies de cliënt bij wie dit incident hoort.")
+    occurred_at = UtcTimestamp(f"Vul in wanneer het incident was ({TIMESTAMP_EXAMPLE}).", required=True)
+    setting = choice_field(INCIDENT_SETTINGS, "Kies waar het was: klinisch (in de instelling) of ambulant.")
+    location = text_field("Beschrijf de plek in maximaal 200 tekens.", required=False, max_length=200)
+    situation = choice_field(INCIDENT_SITUATIONS, "Kies wat voor situatie het was: acute noodsituatie, "
+                                                  "planbare noodsituatie of strafbaar feit.")
+    police_called = choice_field(POLICE_CALLED, "Kies of en hoe de politie is gebeld: 112, wijkagent, "
+                                                "0900-8844 of niet.")
+    description = text_field("Beschrijf wat er gebeurde: wat werd er gezegd en gedaan.",
+                             max_length=MAX_INCIDENT_TEXT,
+                             too_long=f"De beschrijving is te lang: maximaal {_thousands(MAX_INCIDENT_TEXT)} tekens.")
+    injuries = text_field(f"Beschrijf het letsel in maximaal {_thousands(MAX_INCIDENT_NOTE)} tekens.", required=False,
+                          max_length=MAX_INCIDENT_NOTE)
+    police_reference = text_field(f"Het nummer van de politie is te lang: maximaal {MAX_REFERENCE} tekens.",
+                                  required=False, max_length=MAX_REFERENCE)
+    aangifte_status = optional_choice(AANGIFTE_STATUSES, "Kies de stand van de aangifte: te doen, gedaan of niet gedaan.")
+    aangifte_reason = text_field(f"Schrijf de reden in maximaal {_thousands(MAX_INCIDENT_NOTE)} tekens.",
+                                 required=False, max_length=MAX_INCIDENT_NOTE)
+    aangifte_domicilie = StrictBoolean("Kies ja of nee: aangifte op het adres van de organisatie.", load_default=False)
+    aangifte_reference = text_field(f"Het nummer van de aangifte is te lang: maximaal {MAX_REFERENCE} tekens.",
+                                    required=False, max_length=MAX_REFERENCE)
+    flow_id = text_field("Het stappenplan bij dit incident is niet herkend.", required=False, max_length=60,
+                         pattern=SLUG)
+    step_id = text_field("De stap van het stappenplan bij dit incident is niet herkend.", required=False,
+                         max_length=60, pattern=SLUG)
+    written_at = UtcTimestamp(f"Het tijdstip van vastleggen ontbreekt of klopt niet ({TIMESTAMP_EXAMPLE}).",
+                              required=True)
+
+    @validates_schema(skip_on_field_errors=False)  # say it together with the other fields' errors
+    def reason_when_not_done(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("aangifte_status") == "niet_gedaan" and not data.get("aangifte_reason"):
+            raise ValidationError("Schrijf op waarom er geen aangifte is gedaan.", "aangifte_reason")
+
+
 # -- the registry ----------------------------------------------------------------------------
 
 DEFAULT_CONFLICT = "Dit item is al eerder met andere inhoud ontvangen."
@@ -256,6 +327,10 @@ SHIPPED_TYPES: Mapping[str, ShippedType] = {
         {1: VisitCheckoutSchema},
         "De melding 'buiten' is niet goed ingevuld.",
         "Deze melding 'buiten' is al eerder met andere inhoud ontvangen."),
+    "incident.create": ShippedType(
+        {1: IncidentCreateSchema},
+        "Het incident is niet goed ingevuld.",
+        "Dit incident is al eerder met andere inhoud ontvangen."),
 }
 
 

@@ -69,6 +69,9 @@ def app_config(database_url: str, **extra) -> dict:
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "PASSWORD_HASH_PROFILE": "cheapest",
         "SERVER_NAME": None,
+        # High enough for the access matrix's many logins; tests of the 429s lower them.
+        "LOGIN_RATE_LIMIT": "10000 per minute",
+        "API_RATE_LIMIT": "10000 per minute",
     }
     config.update(extra)
     return config
@@ -115,11 +118,14 @@ def db(app):
     """The database, emptied after each test."""
     from webapp.db import db as _db
 
+    from webapp.ratelimit import limiter
+
     with app.app_context():
         yield _db
         _db.session.rollback()
         _db.session.remove()
         empty_database(_db)
+        limiter.reset()  # each test starts with fresh rate-limit counts
 
 
 def empty_database(_db) -> None:
@@ -231,3 +237,37 @@ def login_as(app, client, login):
 
 def page_csrf_token(client, url: str = "/") -> str:
     return csrf_token_from(client.get(url).text)
+
+
+def totp_code(secret: str, steps: int = 0) -> str:
+    """The code an authenticator app shows now (or `steps` time steps later or earlier)."""
+    import time
+
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    return totp.generate_otp(totp.timecode(time.time()) + steps)
+
+
+@pytest.fixture
+def enrol_two_factor(db):
+    """Give a user two-factor login, as if they had set it up: returns (secret, recovery codes)."""
+    import pyotp
+
+    from webapp.auth.twofactor import replace_recovery_codes
+    from webapp.db import utcnow
+
+    def do(user):
+        user.totp_secret = pyotp.random_base32()
+        user.totp_enabled_at = utcnow()
+        codes = replace_recovery_codes(user)
+        db.session.commit()
+        return user.totp_secret, codes
+
+    return do
+
+
+def give_code(client, code: str):
+    """Answer the second step of the login form."""
+    token = csrf_token_from(client.get("/login/code").text)
+    return client.post("/login/code", data={"code": code, "csrf_token": token})

@@ -61,6 +61,24 @@ def test_database_urls_are_normalised_for_psycopg():
     assert normalise_database_url("sqlite:///a.db") == "sqlite:///a.db"
 
 
+def test_security_settings_have_safe_defaults(monkeypatch, tmp_path):
+    monkeypatch.delenv("WEBAPP_ENV", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite", "SECRET_KEY": "x"})
+    assert app.config["REQUIRE_TWO_FACTOR"] is False  # development: the demo users may skip it
+    assert app.config["SESSION_COOKIE_NAME"] == "session"
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert app.config["REAUTH_MINUTES"] == 5
+
+    monkeypatch.setenv("WEBAPP_ENV", "production")
+    monkeypatch.setenv("WEBAPP_SECRET_KEY", "secret-for-this-test-only")
+    monkeypatch.setenv("WEBAPP_RATELIMIT_STORAGE_URI", "memory://?shared=1")
+    prod = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/y.sqlite"})
+    assert prod.config["REQUIRE_TWO_FACTOR"] is True
+    assert prod.config["SESSION_COOKIE_NAME"] == "__Host-veldwijzer"
+    assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["SESSION_COOKIE_HTTPONLY"]
+    assert prod.config["RATELIMIT_STORAGE_URI"] == "memory://?shared=1"
+
+
 @pytest.mark.parametrize("settings, address, scheme", [
     ({}, "127.0.0.1", "http"),
     ({"WEBAPP_PROXY_FIX_X_FOR": "1"}, "203.0.113.9", "http"),

@@ -301,9 +301,10 @@ def test_import_is_all_or_nothing_with_errors_per_row_and_column(demo, login_as)
 def test_import_of_new_and_changed_rows(demo, login_as):
     client = login_as(demo.user("demo-coordinator"))
     mark = demo.contacts["Mark Visser"]
-    text = ("id;naam;soort;organisatie;functie;niveau;telefoon;bereikbaar;postcodes\n"
-            f"{mark.id};Mark Visser;persoon;Basisteam Domstad-Centrum;Wijkagent;operationeel;06 20345678;24/7;3511, 3513\n"
-            ";Nieuwe Wijkagent;persoon;Basisteam Domstad-Centrum;wijkagent;;0302345678;ma-vr 09:00-17:00;3516\n")
+    text = ("id;naam;soort;organisatie;functie;niveau;telefoon;email;bereikbaar;postcodes\n"
+            f"{mark.id};Mark Visser;persoon;Basisteam Domstad-Centrum;Wijkagent;operationeel;06 20345678;{mark.email};24/7;"
+            "3511, 3513\n"
+            ";Nieuwe Wijkagent;persoon;Basisteam Domstad-Centrum;wijkagent;;0302345678;;ma-vr 09:00-17:00;3516\n")
     preview = client.post("/contacten/importeren", data={"inhoud": text, "csrf_token": page_csrf_token(client)})
     assert "1 nieuw, 1 gewijzigd" in preview.text and "Wijzigt: hours" in preview.text
     client.post("/contacten/importeren", data={"inhoud": text, "bevestigen": "ja", "csrf_token": page_csrf_token(client)})

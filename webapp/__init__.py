@@ -17,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_request_hooks(app)
+    register_device_hooks(app)
     register_security_headers(app)
     register_template_helpers(app)
     return app
@@ -39,6 +40,10 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
     login_manager.init_app(app)
+
+    from webapp.ratelimit import limiter
+
+    limiter.init_app(app)
 
     from webapp.auth.services import load_session
     from webapp.htmx import login_redirect
@@ -67,7 +72,8 @@ def _migrations_dir():
     return Path(__file__).resolve().parent.parent / "migrations"
 
 
-FEATURES = ("shell", "auth", "flows", "contacts", "clients", "notes", "visits", "api")
+FEATURES = ("shell", "auth", "flows", "contacts", "clients", "notes", "visits", "incidents", "api", "users", "audit",
+            "devices")
 
 
 def register_blueprints(app: Flask) -> None:
@@ -95,6 +101,14 @@ def register_request_hooks(app: Flask) -> None:
     """One transaction per request: committed before the response goes out, unless the request failed."""
     from webapp.extensions import db
 
+    def begin():
+        # SQLite: a request takes the write lock at its start (see webapp/db.py), before any
+        # other hook (the rate limiter, the user loader) has begun a reading transaction.
+        if request.endpoint != "static" and db.engine.dialect.name == "sqlite":
+            db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+    app.before_request_funcs.setdefault(None, []).insert(0, begin)
+
     @app.after_request
     def commit(response):
         if response.status_code < 500:
@@ -102,6 +116,12 @@ def register_request_hooks(app: Flask) -> None:
         else:
             db.session.rollback()
         return response
+
+
+def register_device_hooks(app: Flask) -> None:
+    from webapp.devices.services import register
+
+    register(app)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -44,3 +44,24 @@ def roles_required(*roles: Role):
         return wrapped
 
     return decorator
+
+
+def recent_login_required(view):
+    """Exports and changes to one's own credentials: the password (and code) given in the last
+    few minutes, checked on the server-side session; otherwise ask for them again and come back."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        from flask import request, url_for
+
+        from webapp.auth.services import is_recently_authenticated
+        from webapp.htmx import login_redirect
+
+        if not is_recently_authenticated(current_user.current_session):
+            # A POST cannot be replayed after the detour: come back to the page (GET) instead.
+            target = request.full_path.rstrip("?") if request.method == "GET" else request.path
+            return login_redirect(url_for("auth.reauthenticate", next=target))
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -12,16 +12,20 @@ PRECACHED_STATIC = (
     "js/app.js",
     "js/calls.js",
     "js/store.js",
+    "js/vault.js",
+    "js/vault-ui.js",
     "js/caseload.js",
     "js/sync-core.js",
     "js/outbox.js",
+    "js/incidents.js",
     "vendor/htmx.min.js",
     "icons/icon.svg",
     "icons/icon-192.png",
     "icons/icon-512.png",
 )
 # Templates the offline shell is rendered from; a change to any gives a new shell version.
-SHELL_TEMPLATES = ("base.html", "shell/offline.html", "shell/offline_clients.html", "_partials/nav.html")
+SHELL_TEMPLATES = ("base.html", "shell/offline.html", "shell/offline_clients.html", "_partials/nav.html",
+                   "_partials/vault.html", "incidents/form.html", "incidents/offline_form.html")
 
 _hashes: dict[tuple[str, float], str] = {}
 
@@ -52,5 +56,6 @@ def precache_manifest() -> tuple[str, list[dict]]:
     version = digest.hexdigest()[:16]
     entries.append({"url": url_for("shell.offline"), "revision": version})
     entries.append({"url": url_for("shell.offline_clients"), "revision": version})
+    entries.append({"url": url_for("incidents.offline_form"), "revision": version})
     entries.append({"url": url_for("shell.manifest"), "revision": version})
     return version, entries

@@ -1,4 +1,5 @@
-"""Command-line commands: ``flask user create``, ``flask demo-data``."""
+"""Command-line commands: ``flask user create``, ``flask demo-data``, ``flask flows``, ``flask retention``,
+the periodic checks."""
 from __future__ import annotations
 
 import click
@@ -116,8 +117,41 @@ def check_overdue_command():
     click.echo(f"{len(notified)} overdue visit(s) notified")
 
 
+retention_cli = AppGroup("retention", help="Remove what the retention rule no longer allows to keep.")
+
+
+@retention_cli.command("apply")
+@click.option("--dry-run", is_flag=True, help="Only count what would be removed.")
+def retention_apply_command(dry_run):
+    """Delete audit rows, login failures and ended sessions older than their retention term."""
+    from webapp.audit.retention import apply_retention
+
+    results = apply_retention(dry_run=dry_run)
+    if not dry_run:
+        db.session.commit()
+    verb = "would remove" if dry_run else "removed"
+    for rule in results:
+        click.echo(f"{rule.table}: {verb} {rule.rows} row(s) older than {rule.cutoff:%Y-%m-%d %H:%M} UTC "
+                   f"(kept {rule.days} days)")
+
+
+incidents_cli = AppGroup("incidents", help="Incidents and their evaluation.")
+
+
+@incidents_cli.command("remind")
+def remind_command():
+    """Remind once about evaluations still open 14 days after the incident. Safe to run again (and in parallel)."""
+    from webapp.incidents.services import remind_open_evaluations
+
+    reminded = remind_open_evaluations()
+    db.session.commit()
+    click.echo(f"{len(reminded)} open evaluation(s) reminded")
+
+
 def register(app) -> None:
     app.cli.add_command(visits_cli)
+    app.cli.add_command(incidents_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(flows_cli)
+    app.cli.add_command(retention_cli)

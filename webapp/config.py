@@ -35,8 +35,26 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "DEMO_PASSWORD": None,
+    "PHONE_LOCK_MINUTES": 30,  # the phone's data locks after this long without use
     "JSON_SORT_KEYS": False,
+    # Two-factor login (TOTP). None: required in production, optional elsewhere (see load_config).
+    "REQUIRE_TWO_FACTOR": None,
+    "TWO_FACTOR_PENDING_MINUTES": 5,  # time between the password and the code
+    "TWO_FACTOR_ISSUER": "Veldwijzer",
+    "REAUTH_MINUTES": 5,  # how long a password (+ code) counts as "just given" for exports and credentials
+    # Rate limits (Flask-Limiter), on top of the database-backed login throttle above.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "10 per minute;60 per hour",
+    "API_RATE_LIMIT": "120 per minute",
+    # Retention (flask retention apply): see README.md, "Retention".
+    "RETENTION_AUDIT_DAYS": 5 * 365 + 2,
+    "RETENTION_LOGIN_FAILURE_DAYS": 30,
+    "RETENTION_SESSION_DAYS": 90,
 }
+
+# In production the session cookie may only be set by this host, over HTTPS, for the whole site.
+PRODUCTION_SESSION_COOKIE = "__Host-veldwijzer"
 
 
 def load_config(app, overrides: dict | None = None) -> None:
@@ -58,10 +76,19 @@ def load_config(app, overrides: dict | None = None) -> None:
             raise ConfigError("WEBAPP_SECRET_KEY must be set in production mode")
         if app.config.get("PASSWORD_HASH_PROFILE"):
             raise ConfigError("PASSWORD_HASH_PROFILE is for the test suite only")
+        if app.config["REQUIRE_TWO_FACTOR"] is False:
+            raise ConfigError("two-factor login cannot be turned off in production mode")
+        app.config["REQUIRE_TWO_FACTOR"] = True
         app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["SESSION_COOKIE_NAME"] = PRODUCTION_SESSION_COOKIE
+        app.config["SESSION_COOKIE_DOMAIN"] = None  # a __Host- cookie has no Domain
+        app.config["SESSION_COOKIE_PATH"] = "/"
         app.config.setdefault("PREFERRED_URL_SCHEME", "https")
     elif not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
+
+    if app.config["REQUIRE_TWO_FACTOR"] is None:
+        app.config["REQUIRE_TWO_FACTOR"] = False
 
     if not app.config.get("DEMO_PASSWORD") and not production:
         app.config["DEMO_PASSWORD"] = DEV_DEMO_PASSWORD

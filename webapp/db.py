@@ -59,12 +59,12 @@ db = SQLAlchemy(model_class=Base)
 
 
 # SQLite, the embedded default: let SQLAlchemy emit BEGIN itself (the sqlite3 driver skips it
-# before SAVEPOINT, so nested transactions would not nest), and begin IMMEDIATE: nearly every
-# request writes (an audit row, the session's last-seen time), and a transaction that began
-# reading cannot become a writer once another one committed ("database is locked" at once,
-# without waiting). So requests take the write lock up front and queue on the busy timeout.
-# One writer at a time is SQLite's nature; PostgreSQL is the database for scale.
-# The execution option ``sqlite_begin`` can ask for another mode.
+# before SAVEPOINT, so nested transactions would not nest), wait for a lock instead of failing
+# at once, and use WAL. A transaction that began reading cannot become a writer once another
+# one committed ("database is locked" at once, without waiting); web requests nearly always
+# write (an audit row, the session's last-seen time), so each request begins IMMEDIATE (see
+# register_request_hooks) and requests queue on the busy timeout. Other work (commands,
+# tests) begins DEFERRED. One writer at a time is SQLite's nature; PostgreSQL is for scale.
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -84,5 +84,5 @@ def _sqlite_connect(dbapi_connection, connection_record):
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
     if connection.dialect.name == "sqlite":
-        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")

@@ -65,6 +65,11 @@ DEMO_CONTACTS = [
 ]
 
 
+# The demo wijkagent's directory entry carries the email of the demo-wijkagent user, so the app can
+# invite the wijkagent of a client's area to an evaluation (webapp/incidents/services.py).
+DEMO_CONTACT_EMAILS = {"Mark Visser": "mark.visser@politie.example"}
+
+
 def load_demo_contacts(region: Region, actor: User | None) -> None:
     from webapp.contacts.hours import parse_hours
     from webapp.contacts.models import Contact
@@ -78,7 +83,7 @@ def load_demo_contacts(region: Region, actor: User | None) -> None:
         set_fields(contact, {
             "is_person": is_person, "name": name, "organisation": organisation, "function": function, "level": level,
             "phone": normalise_phone(phone), "hours": parse_hours(hours), "outside_hours": outside,
-            "postcodes": parse_postcode_list(postcodes),
+            "postcodes": parse_postcode_list(postcodes), "email": DEMO_CONTACT_EMAILS.get(name),
         })
         db.session.add(contact)
 

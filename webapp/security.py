@@ -30,8 +30,8 @@ def register_security_headers(app) -> None:
         h = response.headers
         h.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         h.setdefault("X-Content-Type-Options", "nosniff")
-        # same-origin, not no-referrer: over HTTPS Flask-WTF refuses a POST without a same-origin
-        # Referer (WTF_CSRF_SSL_STRICT). Other sites still get no Referer at all.
+        # Same-origin, not no-referrer: over HTTPS Flask-WTF checks that a POST's Referer is this
+        # host, so with no-referrer every form in production failed with 400. Other sites still get none.
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")

@@ -155,3 +155,14 @@ def wait_until_offline_ready(page):
     """Until the service worker has fetched this user's offline pages (flows, contacts, call table)."""
     wait_for_service_worker(page)
     wait_for(page, "document.documentElement.dataset.offlineReady === 'true'", timeout=30)
+
+
+PIN = "246810"
+
+
+def set_up_pin(page, pin: str = PIN):
+    """The PIN that seals the personal data on the phone (asked once, after the first login)."""
+    page.get_by_role("textbox", name="Pincode", exact=True).fill(pin)
+    page.get_by_role("textbox", name="Nog een keer").fill(pin)
+    page.get_by_role("button", name="Pincode instellen").click()
+    wait_for(page, "document.documentElement.dataset.vault === 'open'", timeout=30)

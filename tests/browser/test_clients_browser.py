@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, screenshot, wait_for, wait_until_offline_ready
+from tests.browser.conftest import log_in, set_up_pin, screenshot, wait_for, wait_until_offline_ready
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +39,7 @@ STORAGE_REPORT = """async () => {
 
 def test_crisiskaart_opens_offline_and_logout_leaves_no_trace(page, live_server):
     log_in(page, live_server, "demo-hulpverlener")
+    set_up_pin(page)
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
     page.get_by_role("link", name="Sam de Vries").click()
     expect(page.get_by_role("heading", name="Sam de Vries")).to_be_visible()
@@ -56,7 +57,9 @@ def test_crisiskaart_opens_offline_and_logout_leaves_no_trace(page, live_server)
     page.goto(sam_url)
 
     report = page.evaluate(STORAGE_REPORT)
-    assert TRACE in report["idb"] and TRACE not in report["cached"]  # in IndexedDB only, never in Cache Storage
+    assert '"sealed":{"v":1' in report["idb"]  # the caseload is on the phone, in IndexedDB only ...
+    assert TRACE not in report["idb"] and "Sam de Vries" not in report["idb"]  # ... and not readable as text
+    assert TRACE not in report["cached"]  # never in Cache Storage
 
     live_server.stop()
     page.goto(sam_url)
@@ -70,6 +73,16 @@ def test_crisiskaart_opens_offline_and_logout_leaves_no_trace(page, live_server)
     expect(page.get_by_role("heading", name="Hoe is de patiënt eraan toe, ook medisch?")).to_be_visible()
     screenshot(page, "briefing-offline")
 
+    # Locked, the phone shows nothing personal offline, and its database still reads as noise.
+    page.get_by_role("button", name="Vergrendel").click()
+    page.goto(sam_url)
+    expect(page.get_by_role("heading", name="Vergrendeld", exact=True)).to_be_visible()
+    expect(page.get_by_text(re.compile("Ik gebruik lithium"))).to_have_count(0)
+    expect(page.get_by_text("Ontgrendelen kan alleen met verbinding.")).to_be_visible()
+    report = page.evaluate(STORAGE_REPORT)
+    assert TRACE not in report["idb"] and "Sam de Vries" not in report["idb"]
+    screenshot(page, "crisiskaart-locked-offline")
+
     live_server.start()
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Uitloggen").click()
@@ -80,4 +93,39 @@ def test_crisiskaart_opens_offline_and_logout_leaves_no_trace(page, live_server)
         assert TRACE not in report[where] and "Sam de Vries" not in report[where], where
     assert "veldwijzer" not in report["databases"]
     kept = [u for u in report["urls"] if not u.startswith("/static/")]
-    assert set(kept) <= {"/offline", "/offline/clienten", "/manifest.webmanifest"}, kept  # only the shell: work data gone too
+    # only the shell (the data-free offline pages among it): work data gone too
+    assert set(kept) <= {"/offline", "/offline/clienten", "/incidenten/offline", "/manifest.webmanifest"}, kept
+
+
+def test_a_revoked_device_wipes_everything_at_its_next_contact(page, live_app, live_server):
+    from sqlalchemy import select
+
+    from webapp.auth.models import User
+    from webapp.db import db
+    from webapp.devices.models import Device
+    from webapp.devices.services import revoke
+
+    log_in(page, live_server, "demo-hulpverlener")
+    set_up_pin(page)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
+    page.get_by_role("link", name="Sam de Vries").click()
+    wait_until_offline_ready(page)
+    wait_for(page, "document.documentElement.dataset.caseloadReady === 'true'")
+    assert '"sealed"' in page.evaluate(STORAGE_REPORT)["idb"]
+
+    with live_app.test_request_context():  # the coordinator revokes the lost phone
+        device = db.session.scalar(select(Device))
+        revoke(device, actor=db.session.scalar(select(User).where(User.username == "demo-coordinator")))
+        db.session.commit()
+        db.session.remove()
+
+    page.goto(live_server.url + "/clienten/")  # the next contact
+    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    expect(page.get_by_text("Dit apparaat is ingetrokken")).to_be_visible()
+    page.wait_for_timeout(500)
+    report = page.evaluate(STORAGE_REPORT)
+    assert "veldwijzer" not in report["databases"]
+    for where in ("local", "cached"):
+        assert TRACE not in report[where] and "Sam de Vries" not in report[where], where
+    kept = [u for u in report["urls"] if not u.startswith("/static/")]
+    assert set(kept) <= {"/offline", "/offline/clienten", "/incidenten/offline", "/manifest.webmanifest"}, kept

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from tests.browser.conftest import PHONE, log_in, screenshot, wait_for, wait_until_offline_ready
+from tests.browser.conftest import log_in, set_up_pin, screenshot, wait_for, wait_until_offline_ready
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +29,20 @@ def write_note(page, text, kind="Observatie"):
     expect(page.locator("[data-notes-for] .note", has_text=text)).to_contain_text("Nog niet verstuurd")
 
 
-def test_three_notes_offline_then_exactly_once(context, live_app, live_server):
+def open_sam_ready_for_offline(context, live_server):
+    """Log in as demo-hulpverlener, open Sam de Vries, wait until the phone holds what it needs offline."""
     page = context.new_page()
     log_in(page, live_server, "demo-hulpverlener")
+    set_up_pin(page)
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
     page.get_by_role("link", name="Sam de Vries").click()
-    sam_url = page.url
     wait_until_offline_ready(page)
     wait_for(page, "document.documentElement.dataset.caseloadReady === 'true'")
+    return page, page.url
+
+
+def test_three_notes_offline_then_exactly_once(context, live_app, live_server):
+    page, sam_url = open_sam_ready_for_offline(context, live_server)
 
     live_server.stop()
     page.goto(sam_url)
@@ -74,12 +80,7 @@ def test_a_note_written_while_the_session_expired_is_kept_and_sent_after_login(c
     from webapp.auth.models import UserSession
     from webapp.db import db, utcnow
 
-    page = context.new_page()
-    log_in(page, live_server, "demo-hulpverlener")
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
-    page.get_by_role("link", name="Sam de Vries").click()
-    sam_url = page.url
-    wait_until_offline_ready(page)
+    page, sam_url = open_sam_ready_for_offline(context, live_server)
 
     with live_app.app_context():  # the session ends on the server (timeout, or ended elsewhere)
         db.session.execute(update(UserSession).values(ended_at=utcnow(), end_reason="idle"))
@@ -100,3 +101,26 @@ def test_a_note_written_while_the_session_expired_is_kept_and_sent_after_login(c
     page.wait_for_url(sam_url)
     expect(page.locator("#sync-bar")).to_contain_text("Alles verstuurd", timeout=20_000)
     assert stored_notes(live_app).count(text) == 1
+
+
+def test_logout_with_waiting_notes_warns_first_and_works_offline(context, live_app, live_server):
+    page, sam_url = open_sam_ready_for_offline(context, live_server)
+    live_server.stop()
+    page.goto(sam_url)
+    write_note(page, "Nog niet verstuurd bij het uitloggen.")
+    page.goto(live_server.url + "/offline")  # the offline page carries no logout; use the kept home page
+    page.goto(live_server.url + "/")
+    dialogs = []
+    page.once("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_enabled(timeout=15_000)
+    assert dialogs and "1 item is nog niet verstuurd" in dialogs[0]
+    assert page.evaluate("Veldwijzer.sync.status().then(s => s.waiting)") == 1  # nothing deleted
+
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url(live_server.url + "/offline", timeout=15_000)
+    names = page.evaluate("indexedDB.databases().then(dbs => dbs.map(d => d.name))")
+    assert "veldwijzer" not in names
+    kept = page.evaluate("caches.keys()")
+    assert "veldwijzer-pages" not in kept  # flows and contacts of this user are gone too

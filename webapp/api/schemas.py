@@ -33,3 +33,60 @@ class CaseloadSchema(Schema):
     generated_at = fields.DateTime(required=True)
     max_age_hours = fields.Integer(required=True, metadata={"description": "Delete the copy after this long without a sync"})
     clients = fields.List(fields.Nested(CaseloadClientSchema))
+
+
+class SessionUserSchema(Schema):
+    username = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True, metadata={"enum": ["hulpverlener", "wijkagent", "coordinator"]})
+
+
+class SessionSchema(Schema):
+    user = fields.Nested(SessionUserSchema, required=True)
+    csrf_token = fields.String(required=True, metadata={"description": "Send as X-CSRFToken on POST; fetch it right before sending"})
+    schema_version = fields.Integer(required=True)
+
+
+class MutationSchema(Schema):
+    id = fields.UUID(required=True, metadata={"description": "Made by the phone, once; the server applies it at most once"})
+    type = fields.String(required=True, metadata={"enum": ["note.create", "visit.plan", "visit.checkin", "visit.checkout",
+                                                            "incident.create"]})
+    schema_version = fields.Integer(required=True)
+    hash = fields.String(required=True, metadata={"description": "sha256 hex of the canonical JSON of type, schema_version and payload",
+                                                   "pattern": "^[0-9a-f]{64}$"})
+    device_time = fields.DateTime(required=True)
+    payload = fields.Dict(required=True)
+
+
+class PushSchema(Schema):
+    schema_version = fields.Integer(required=True)
+    device_id = fields.UUID(required=True)
+    mutations = fields.List(fields.Nested(MutationSchema), required=True, metadata={"maxItems": 100})
+
+
+class ResultSchema(Schema):
+    id = fields.String(allow_none=True)
+    status = fields.String(required=True, metadata={"enum": ["applied", "duplicate", "conflict", "rejected"]})
+    reason = fields.String(metadata={"description": "Why, for people, in Dutch (conflict and rejected)"})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class PushResultSchema(Schema):
+    schema_version = fields.Integer(required=True)
+    results = fields.List(fields.Nested(ResultSchema), required=True)
+    cursor = fields.String(required=True, metadata={"description": "Informational; never use it as the pull cursor"})
+
+
+class ChangeSchema(Schema):
+    seq = fields.Integer(required=True)
+    type = fields.String(required=True, metadata={"enum": ["note", "visit", "client"]})
+    id = fields.String(required=True)
+    op = fields.String(required=True, metadata={"enum": ["upsert", "delete"]})
+    data = fields.Dict(allow_none=True)
+
+
+class PullSchema(Schema):
+    schema_version = fields.Integer(required=True)
+    changes = fields.List(fields.Nested(ChangeSchema), required=True)
+    cursor = fields.String(required=True)
+    more = fields.Boolean(required=True)

@@ -16,6 +16,7 @@ from webapp.api.models import SYNC_TABLES
 from webapp.audit.models import AuditAction, AuditOutcome
 from webapp.audit.services import record
 from webapp.db import db, utcnow
+from webapp.incidents.services import apply_incident_create
 from webapp.notes.services import apply_note_create
 from webapp.visits.services import apply_visit_checkin, apply_visit_checkout, apply_visit_plan
 
@@ -24,6 +25,7 @@ REGISTRY = build_registry({
     "visit.plan": apply_visit_plan,
     "visit.checkin": apply_visit_checkin,
     "visit.checkout": apply_visit_checkout,
+    "incident.create": apply_incident_create,
 })
 # The plain (no JavaScript) forms push through the same path, as this "device".
 FORM_DEVICE = "00000000-0000-4000-8000-00000000f0f0"

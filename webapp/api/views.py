@@ -71,6 +71,19 @@ def caseload():
     return jsonify(CaseloadSchema().dump(caseload_copy(current_user, known)))
 
 
+@bp.post("/device/share")
+@login_required
+def device_share():
+    """The server's half of the phone's data key, for this device and only while it is not revoked."""
+    from webapp.devices.services import device_from_cookie, key_share
+
+    device = device_from_cookie()
+    session_device = current_user.current_session.device_id if current_user.current_session else None
+    if device is None or device.id != session_device or device.revoked_at is not None:
+        return render_error(403, "Dit apparaat is niet (meer) bekend. Log opnieuw in.")
+    return jsonify(share=key_share(device))
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(build_spec())

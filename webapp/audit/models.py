@@ -45,6 +45,7 @@ class AuditEvent(db.Model):
         Index("ix_audit_events_client_at", "client_id", "at"),
         Index("ix_audit_events_user_at", "user_id", "at"),
         Index("ix_audit_events_org_at", "organisation_id", "at"),
+        Index("ix_audit_events_at", "at"),  # retention deletes by age
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

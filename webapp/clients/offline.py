@@ -29,7 +29,7 @@ def caseload_copy(user, known: str | None) -> dict:
         context = {"client": client, "card": card, "aop": aop, "today": day, "offline": True,
                    "shared": shared_sections(card), "calls": who_to_call(user.region, client.postcode_area),
                    "notes": notes, "superseded": {n.supersedes_id for n in notes if n.supersedes_id},
-                   "visits": visits_for_client(client), "checklist": CHECKLIST, "can_write_notes": True,
+                   "visits": visits_for_client(client), "checklist": CHECKLIST, "can_write_notes": True, "can_edit": False,
                    "note_errors": {}, "note_form": {}, "visit_errors": {}}
         entries.append({
             "id": client.public_id, "name": client.name, "date_of_birth": client.date_of_birth,

@@ -4,7 +4,7 @@ from flask import Response, abort, flash, jsonify, make_response, redirect, rend
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from webapp.access import require, roles_required
+from webapp.access import recent_login_required, require, roles_required
 from webapp.audit.models import AuditAction
 from webapp.audit.services import record
 from webapp.auth.models import Role
@@ -164,6 +164,7 @@ def stale():
 
 @bp.get("/export.csv")
 @roles_required(Role.COORDINATOR)
+@recent_login_required
 def export():
     contacts = region_contacts(current_user.region)
     record(AuditAction.EXPORT, object_type="contacts", details={"format": "csv", "rows": len(contacts)})
@@ -172,7 +173,7 @@ def export():
 
 
 @bp.get("/contactenboek.vcf")
-@login_required
+@recent_login_required
 def vcard():
     contacts = region_contacts(current_user.region)
     record(AuditAction.EXPORT, object_type="contacts", details={"format": "vcard", "rows": len(contacts)})

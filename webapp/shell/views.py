@@ -42,7 +42,9 @@ def service_worker():
               f"const PRECACHE = {json.dumps(manifest)};\n"
               f"const OFFLINE_URL = {json.dumps(url_for('shell.offline'))};\n"
               f"const OFFLINE_CLIENTS_URL = {json.dumps(url_for('shell.offline_clients'))};\n"
-              f"importScripts({json.dumps(static_url('js/store.js'))}, {json.dumps(static_url('js/sync-core.js'))});\n")
+              f"const OFFLINE_INCIDENT_URL = {json.dumps(url_for('incidents.offline_form'))};\n"
+              f"importScripts({json.dumps(static_url('js/store.js'))}, {json.dumps(static_url('js/vault.js'))}, "
+              f"{json.dumps(static_url('js/sync-core.js'))});\n")
     response = make_response(header + source)
     response.mimetype = "text/javascript"
     # The browser must always ask for a new service worker; never serve a stale one.

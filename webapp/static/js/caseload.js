@@ -10,22 +10,29 @@
 
   function refresh() {
     if (role !== "hulpverlener") return Promise.resolve();
-    return store.getMeta("caseload").then(function (meta) {
-      var url = "/api/v1/caseload" + (meta && meta.version ? "?known=" + encodeURIComponent(meta.version) : "");
-      return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
-        .then(function (r) { if (!r.ok) throw new Error("caseload " + r.status); return r.json(); })
-        .then(function (copy) {
-          var record = { version: copy.version, synced_at: Date.now(), max_age_hours: copy.max_age_hours };
-          if (copy.unchanged) return store.setMeta("caseload", record);
-          // One transaction: the old copy is replaced whole, so a client who left the caseload is gone.
-          return store.transaction(["clients", "meta"], "readwrite", function (s) {
-            s.clients.clear();
-            copy.clients.forEach(function (c) { s.clients.put(c); });
-            s.meta.put({ key: "caseload", value: record });
+    return V.vault.status().then(function (vault) {
+      // Without a PIN there is no key to seal with: nothing personal is stored on this phone.
+      if (vault === "unset") return;
+      return store.getMeta("caseload").then(function (meta) {
+        var url = "/api/v1/caseload" + (meta && meta.version ? "?known=" + encodeURIComponent(meta.version) : "");
+        return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+          .then(function (r) { if (!r.ok) throw new Error("caseload " + r.status); return r.json(); })
+          .then(function (copy) {
+            var record = { version: copy.version, synced_at: Date.now(), max_age_hours: copy.max_age_hours };
+            if (copy.unchanged) return store.setMeta("caseload", record);
+            return Promise.all(copy.clients.map(function (c) {
+              return V.vault.seal(c).then(function (sealed) { return { id: c.id, sealed: sealed }; });
+            })).then(function (rows) {
+              // One transaction: the old copy is replaced whole, so a client who left the caseload is gone.
+              return store.transaction(["clients", "meta"], "readwrite", function (s) {
+                s.clients.clear();
+                rows.forEach(function (row) { s.clients.put(row); });
+                s.meta.put({ key: "caseload", value: record });
+              });
+            });
           });
-        });
-    }).then(function () { document.documentElement.dataset.caseloadReady = "true"; })
-      .catch(function () { /* offline or not allowed: keep what the phone has, within its age limit */ });
+      }).then(function () { document.documentElement.dataset.caseloadReady = "true"; });
+    }).catch(function () { /* offline or not allowed: keep what the phone has, within its age limit */ });
   }
 
   // Older than its age limit without a successful sync: the personal data goes.
@@ -33,21 +40,27 @@
     return store.getMeta("caseload").then(function (meta) {
       if (!meta) return;
       if (Date.now() - meta.synced_at > (meta.max_age_hours || 72) * HOUR) {
-        return store.transaction(["clients", "meta"], "readwrite", function (s) {
+        // The outbox stays: waiting notes are kept until they are sent.
+        return store.transaction(["clients", "notes", "visits", "meta"], "readwrite", function (s) {
           s.clients.clear();
+          s.notes.clear();
+          s.visits.clear();
           s.meta.delete("caseload");
           s.meta.delete("selected");
+          s.meta.delete("cursor");
         });
       }
     }).catch(function () {});
   }
 
   function allClients() {
-    return store.transaction(["clients"], "readonly", function (s) { return store.request(s.clients.getAll()); });
+    return store.transaction(["clients"], "readonly", function (s) { return store.request(s.clients.getAll()); })
+      .then(function (rows) { return Promise.all(rows.map(function (row) { return V.vault.open(row.sealed); })); });
   }
 
   function getClient(id) {
-    return store.transaction(["clients"], "readonly", function (s) { return store.request(s.clients.get(id)); });
+    return store.transaction(["clients"], "readonly", function (s) { return store.request(s.clients.get(id)); })
+      .then(function (row) { return row ? V.vault.open(row.sealed) : null; });
   }
 
   // -- the offline view: /clienten/, /clienten/<id>, /clienten/<id>/briefing ---------------------
@@ -63,6 +76,21 @@
     var parts = window.location.pathname.split("/").filter(Boolean); // ["clienten", id?, "briefing"?]
     var title = document.getElementById("offline-title");
     var body = document.getElementById("offline-body");
+    return V.vault.status().then(function (vault) {
+      if (vault !== "open") {
+        title.textContent = vault === "locked" ? "Vergrendeld" : "Geen gegevens op deze telefoon";
+        body.textContent = "";
+        body.appendChild(el("p", null, vault === "locked"
+          ? "Vul je pincode in (bovenaan) om je cliënten te zien."
+          : "Er staan geen cliënten op deze telefoon. Stel met verbinding een pincode in."));
+        return false;
+      }
+      return true;
+    }).then(function (open) { if (open) return renderOfflineOpen(root, parts, title, body); })
+      .catch(function () {});
+  }
+
+  function renderOfflineOpen(root, parts, title, body) {
     return store.getMeta("caseload").then(function (meta) {
       var stamp = root.querySelector("[data-synced]");
       if (meta && stamp) stamp.textContent = "Offline kopie, bijgewerkt " + new Date(meta.synced_at).toLocaleString("nl-NL");
@@ -105,16 +133,20 @@
   // -- the selected client: the flows and the belkaart use its address -------------------------
 
   function selectClient(holder) {
-    return store.setMeta("selected", { id: holder.dataset.client, name: holder.dataset.clientName,
-      address: holder.dataset.clientAddress, postcode: holder.dataset.clientPostcode, at: Date.now() });
+    return V.vault.seal({ id: holder.dataset.client, name: holder.dataset.clientName,
+      address: holder.dataset.clientAddress, postcode: holder.dataset.clientPostcode })
+      .then(function (sealed) { return store.setMeta("selected", { sealed: sealed, at: Date.now() }); });
   }
 
   function showSelected() {
     var banner = document.getElementById("selected-client");
     var fills = document.querySelectorAll("[data-fill]");
     if (!banner && !fills.length) return;
-    store.getMeta("selected").then(function (c) {
-      if (!c || Date.now() - c.at > 12 * HOUR) return;
+    store.getMeta("selected").then(function (selected) {
+      if (!selected || Date.now() - selected.at > 12 * HOUR) return null;
+      return V.vault.open(selected.sealed);
+    }).then(function (c) {
+      if (!c) return;
       var values = { adres: c.address, postcode: c.postcode, client_naam: c.name };
       fills.forEach(function (f) {
         if (values[f.dataset.fill]) { f.textContent = values[f.dataset.fill]; f.classList.add("fill-known"); }
@@ -138,16 +170,44 @@
     selectClient(link.closest("[data-client]")).then(go, go);
   });
 
-  // Logout clears the phone: the app's own wipe first, then the server's Clear-Site-Data.
+  // Logout clears the phone: the app's own wipe first (it works offline too), then the server's
+  // Clear-Site-Data. What still waits in the outbox is sent first if possible; what cannot be
+  // sent is never deleted without the user saying so.
+  function waitingAfterLastTry() {
+    if (!V.sync) return Promise.resolve(0);
+    var attempt = Promise.race([V.sync.run("logout"), new Promise(function (ok) { setTimeout(ok, 8000); })]);
+    return attempt.then(function () { return V.sync.status(); }, function () { return V.sync.status(); })
+      .then(function (status) { return status.waiting + status.attention; }, function () { return 0; });
+  }
+
+  function wipePhone() {
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "clear-user-data" });
+    }
+    try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* private mode */ }
+    return Promise.all([store.wipe(), caches.delete("veldwijzer-pages")]);
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("logout-form") || form.dataset.wiped) return;
     event.preventDefault();
-    var done = function () { form.dataset.wiped = "true"; form.submit(); };
-    var clearCaches = navigator.serviceWorker && navigator.serviceWorker.controller
-      ? (navigator.serviceWorker.controller.postMessage({ type: "clear-user-data" }), Promise.resolve()) : Promise.resolve();
-    try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* private mode */ }
-    Promise.all([store.wipe(), clearCaches, caches.delete("veldwijzer-pages")]).then(done, done);
+    var button = form.querySelector("button");
+    if (button) { button.disabled = true; button.textContent = "Bezig met uitloggen…"; }
+    waitingAfterLastTry().then(function (waiting) {
+      if (waiting && !window.confirm(waiting + (waiting === 1 ? " item is" : " items zijn") + " nog niet verstuurd. " +
+          "Als je nu uitlogt, wordt het van deze telefoon verwijderd en is het weg. Toch uitloggen?")) {
+        if (button) { button.disabled = false; button.textContent = "Uitloggen"; }
+        return;
+      }
+      var offline = document.documentElement.dataset.connection === "offline";
+      var done = function () {
+        form.dataset.wiped = "true";
+        // Without a server the logout cannot reach it; the phone is clean all the same.
+        if (offline) window.location.replace("/offline"); else form.submit();
+      };
+      wipePhone().then(done, done);
+    });
   });
 
   V.caseload = { refresh: refresh };
@@ -156,6 +216,12 @@
   expire().then(function () {
     if (offlineRoot) renderOffline(offlineRoot);
     showSelected();
+  });
+  // Unlocked (or set up) later: show what needed the key, and fetch the copy if there was none.
+  document.addEventListener("veldwijzer:vault", function () {
+    if (offlineRoot) renderOffline(offlineRoot);
+    showSelected();
+    if (role === "hulpverlener") refresh();
   });
   // Refresh the copy whenever app.js finds the server reachable (page load, back online).
   var refreshing = false;

@@ -7,13 +7,14 @@
   var sync = V.sync;
   var store = V.store;
   var role = document.body.dataset.role;
-  if (!role && document.querySelector("[data-offline-clients]")) {
+  var shell = document.querySelector("[data-offline-clients], [data-offline-outbox]");
+  if (!role && shell) {
     // The offline shell knows no user; the role last seen on this phone decides (not personal data).
     try { role = localStorage.getItem("veldwijzer.role"); } catch (e) { role = null; }
   }
   var TIMER_MS = 60000;
   var KIND = { observatie: "Observatie", afspraak: "Afspraak", incident: "Incident" };
-  if (role !== "hulpverlener" && !document.querySelector("[data-offline-clients]")) return;
+  if (role !== "hulpverlener" && !shell) return;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -113,9 +114,11 @@
       render();
       start("saved", true);
       if (form.dataset.after) window.location.href = form.dataset.after; // e.g. back to the list after an incident
-    }, function () {
+    }, function (err) {
       var first = form.querySelector("textarea, input:not([type=hidden]), select");
-      if (first) fieldError(form, first.name, "Opslaan op deze telefoon lukte niet. Probeer het nog eens.");
+      if (first) fieldError(form, first.name, err && err.unset
+        ? "Stel eerst een pincode in (bovenaan): dan wordt dit versleuteld op je telefoon bewaard."
+        : "Opslaan op deze telefoon lukte niet. Probeer het nog eens.");
     });
   });
 
@@ -154,6 +157,9 @@
 
   // -- showing waiting items where they belong --------------------------------------------------------
 
+  var LOCKED_NOTE = { kind: "", text: "Vergrendeld: ontgrendel met je pincode om de tekst te zien.",
+                      written_at: new Date().toISOString() };
+
   function itemState(item) {
     if (item.state === "attention") return { cls: "is-rejected", text: "Niet verwerkt: " + (item.reason || "onbekende reden") };
     return { cls: "is-pending", text: "Nog niet verstuurd" };
@@ -174,7 +180,8 @@
   function noteItem(note, item) {
     var li = el("li", "note" + (item ? " " + itemState(item).cls : ""));
     li.dataset.noteId = note.id || (item && item.id);
-    li.appendChild(el("p", "note-meta", (KIND[note.kind] || note.kind) + " · " + when(note.written_at) +
+    li.appendChild(el("p", "note-meta", (note.kind ? (KIND[note.kind] || note.kind) + " · " : "") +
+                                        (item ? when(item.device_time) : when(note.written_at)) +
                                         (note.author ? " · " + note.author : "")));
     li.appendChild(el("p", "note-text", note.text));
     if (note.supersedes) li.appendChild(el("p", "note-flag", "Verbetert een eerdere notitie."));
@@ -195,8 +202,8 @@
     list.querySelectorAll("[data-note-id]").forEach(function (n) { shown[n.dataset.noteId] = true; });
     var added = [];
     pulled.filter(function (n) { return n.client_id === clientId && !shown[n.id]; }).forEach(function (n) { added.push(noteItem(n)); });
-    items.filter(function (i) { return i.type === "note.create" && i.payload.client_id === clientId; }).reverse()
-      .forEach(function (i) { added.push(noteItem(i.payload, i)); });
+    items.filter(function (i) { return i.type === "note.create" && i.client_id === clientId; }).reverse()
+      .forEach(function (i) { added.push(noteItem(i.payload || LOCKED_NOTE, i)); });
     var empty = list.querySelector(".note-empty");
     if (empty) empty.hidden = added.length > 0;
     added.reverse().forEach(function (li) { li.dataset.js = "1"; list.insertBefore(li, list.firstChild); });
@@ -211,11 +218,12 @@
     });
     items.forEach(function (i) {
       if (i.state === "attention") return;
-      if (i.type === "visit.plan" && i.payload.client_id === clientId) {
-        state = { id: i.payload.visit_id, status: "gepland", planned_at: i.payload.planned_at, pending: true };
-      } else if (state && i.payload.visit_id === state.id) {
-        if (i.type === "visit.checkin") Object.assign(state, { status: "binnen", checkin_at: i.payload.at,
-                                                               expected_minutes: i.payload.expected_minutes, pending: true });
+      var p = i.payload || {};
+      if (i.type === "visit.plan" && i.client_id === clientId) {
+        state = { id: i.visit_id, status: "gepland", planned_at: p.planned_at || i.device_time, pending: true };
+      } else if (state && i.visit_id === state.id) {
+        if (i.type === "visit.checkin") Object.assign(state, { status: "binnen", checkin_at: p.at || i.device_time,
+                                                               expected_minutes: p.expected_minutes || 0, pending: true });
         if (i.type === "visit.checkout") state = null;
       }
     });
@@ -290,8 +298,10 @@
     var list = container.querySelector("[data-outbox-items]");
     list.textContent = "";
     items.forEach(function (i) {
-      if (i.type === "note.create") { list.appendChild(noteItem(i.payload, i)); return; }
-      var names = { "visit.plan": "Huisbezoek gepland", "visit.checkin": "Binnen gemeld", "visit.checkout": "Buiten gemeld" };
+      if (i.type === "note.create") { list.appendChild(noteItem(i.payload || LOCKED_NOTE, i)); return; }
+      // Other scripts name their types in Veldwijzer.outboxLabels (e.g. incidents.js).
+      var names = Object.assign({ "visit.plan": "Huisbezoek gepland", "visit.checkin": "Binnen gemeld",
+                                  "visit.checkout": "Buiten gemeld" }, V.outboxLabels || {});
       var li = el("li", "note " + itemState(i).cls);
       li.appendChild(el("p", "note-meta", (names[i.type] || i.type) + " · " + when(i.device_time)));
       li.appendChild(el("p", "note-state", itemState(i).text));
@@ -316,8 +326,16 @@
     bar.dataset.waiting = String(status.waiting);
     bar.dataset.attention = String(status.attention);
     if (login) login.hidden = !s.login_needed;
+    if (s.locked && status.waiting) last.textContent = "vergrendeld: ontgrendel om te versturen";
     var update = document.getElementById("sync-update");
     if (update) update.hidden = !s.update_needed;
+  }
+
+  // Open what can be opened: with the vault locked, items show without their content.
+  function openAll(rows) {
+    return Promise.all(rows.map(function (row) {
+      return V.vault.open(row.sealed).then(function (value) { return value; }, function () { return null; });
+    }));
   }
 
   function render() {
@@ -325,12 +343,16 @@
       store.transaction(["notes", "visits"], "readonly", function (s) {
         return Promise.all([store.request(s.notes.getAll()), store.request(s.visits.getAll())]);
       })]).then(function (values) {
-      var status = values[0], notes = values[1][0], visits = values[1][1];
-      renderBar(status);
-      document.querySelectorAll("[data-notes-for]").forEach(function (list) { renderNotes(list, status.items, notes); });
-      document.querySelectorAll("section.visits[data-client]").forEach(function (section) { renderVisits(section, status.items, visits); });
-      var page = document.querySelector("[data-outbox-list]");
-      if (page) renderOutboxPage(page, status.items);
+      var status = values[0];
+      return Promise.all([openAll(status.items), openAll(values[1][0]), openAll(values[1][1])]).then(function (opened) {
+        status.items.forEach(function (item, i) { item.payload = opened[0][i]; });
+        var notes = opened[1].filter(Boolean), visits = opened[2].filter(Boolean);
+        renderBar(status);
+        document.querySelectorAll("[data-notes-for]").forEach(function (list) { renderNotes(list, status.items, notes); });
+        document.querySelectorAll("section.visits[data-client]").forEach(function (section) { renderVisits(section, status.items, visits); });
+        var page = document.querySelector("[data-outbox-list]");
+        if (page) renderOutboxPage(page, status.items);
+      });
     }).catch(function (err) { console.warn("outbox render failed", err); });
   }
 
@@ -338,6 +360,7 @@
   if (sync.channel) sync.channel.onmessage = function () { render(); };
   document.addEventListener("veldwijzer:sync", function () { render(); });
   document.addEventListener("veldwijzer:offline-view", function () { render(); });
+  document.addEventListener("veldwijzer:vault", function () { render(); start("unlocked"); });
 
   render();
   if (role === "hulpverlener") {

@@ -5,7 +5,7 @@
 // data). It never stores an answer without that mark, an API answer or anything but a GET.
 // After login the page asks it to fetch every such page once ("warm"), so the flows and
 // the numbers work offline even before they were opened.
-/* global SHELL_VERSION, PRECACHE, OFFLINE_URL, OFFLINE_CLIENTS_URL */
+/* global SHELL_VERSION, PRECACHE, OFFLINE_URL, OFFLINE_CLIENTS_URL, OFFLINE_INCIDENT_URL */
 "use strict";
 
 var SHELL_CACHE = "veldwijzer-shell-" + SHELL_VERSION;
@@ -47,14 +47,13 @@ function timeout(ms) {
 // The kept copy of a page: the exact address, else the same page without its query
 // (calls.js then fills in the postcode asked for).
 function kept(request) {
-  return caches.open(PAGES_CACHE).then(function (cache) {
-    return cache.match(request.url).then(function (hit) {
-      if (hit) return hit;
-      return cache.match(request.url, { ignoreSearch: true }).then(function (near) {
-        // A new Response carries no URL of its own, so the page (and htmx's history) keeps
-        // the address that was asked for, query included.
-        return near && new Response(near.body, { status: near.status, statusText: near.statusText, headers: near.headers });
-      });
+  // caches.match with a cacheName never creates the cache (caches.open would, after a logout).
+  return caches.match(request.url, { cacheName: PAGES_CACHE }).then(function (hit) {
+    if (hit) return hit;
+    return caches.match(request.url, { cacheName: PAGES_CACHE, ignoreSearch: true }).then(function (near) {
+      // A new Response carries no URL of its own, so the page (and htmx's history) keeps
+      // the address that was asked for, query included.
+      return near && new Response(near.body, { status: near.status, statusText: near.statusText, headers: near.headers });
     });
   });
 }
@@ -79,8 +78,11 @@ function networkThenKept(request, isPage) {
       if (copy) return copy;
       return network.catch(function () {
         if (!isPage) return Response.error();
-        // A client page is never kept here; its offline view is built from IndexedDB.
-        var fallback = new URL(request.url).pathname.indexOf("/clienten/") === 0 ? OFFLINE_CLIENTS_URL : OFFLINE_URL;
+        // A client page is never kept here; its offline view is built from IndexedDB. The incident
+        // form has a shell of its own that is filled from there too.
+        var path = new URL(request.url).pathname;
+        var fallback = path.indexOf("/clienten/") === 0 ? OFFLINE_CLIENTS_URL
+          : path.indexOf("/incidenten/nieuw") === 0 ? OFFLINE_INCIDENT_URL : OFFLINE_URL;
         return caches.match(fallback).then(function (offline) {
           return offline || new Response("Geen verbinding", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
         });

@@ -64,19 +64,28 @@
 
   // -- the outbox ---------------------------------------------------------------------------------
 
-  // Written (strictly) before anything is sent; the id is the mutation's, made here, once.
+  // Written (strictly) before anything is sent; the id is the mutation's, made here, once. The
+  // payload is sealed (vault.js): only the opaque ids needed to file it stay readable.
   function enqueue(type, payload, meta) {
-    var item = { id: uuid(), type: type, schema_version: SCHEMA_VERSION, payload: payload,
+    var item = { id: uuid(), type: type, schema_version: SCHEMA_VERSION,
                  device_time: new Date().toISOString(), state: "waiting", attempts: 0,
                  created_at: Date.now(), client_id: payload.client_id || (meta && meta.client_id) || null,
                  visit_id: payload.visit_id || null };
-    return contentHash(type, SCHEMA_VERSION, payload).then(function (hash) {
-      item.hash = hash;
+    return Promise.all([contentHash(type, SCHEMA_VERSION, payload), V.vault.seal(payload)]).then(function (parts) {
+      item.hash = parts[0];
+      item.sealed = parts[1];
       return store.transaction(["outbox"], "readwrite", function (s) { s.outbox.add(item); });
     }).then(function () {
       notify("outbox");
       return item;
     });
+  }
+
+  // The payloads of items, opened with the vault's key (throws { locked } when it is locked).
+  function withPayloads(items) {
+    return Promise.all(items.map(function (i) {
+      return V.vault.open(i.sealed).then(function (payload) { return Object.assign({}, i, { payload: payload }); });
+    }));
   }
 
   function allItems() {
@@ -123,8 +132,20 @@
     }).then(function () { notify("state"); });
   }
 
+  // A revoked device is told so on its next contact; it wipes what it holds (the server also
+  // sent Clear-Site-Data). Then it is a login like any other.
+  function revokedCheck(r) {
+    if (r.status !== 401) return Promise.resolve(r);
+    return r.clone().json().then(function (body) {
+      if (body && body.error && body.error.code === "device_revoked") {
+        return store.wipe().then(function () { throw Object.assign(new Error("revoked"), { login: true, revoked: true }); });
+      }
+      return r;
+    }, function () { return r; });
+  }
+
   function freshToken() {
-    return request("/api/v1/session").then(function (r) {
+    return request("/api/v1/session").then(revokedCheck).then(function (r) {
       if (r.status === 401) throw Object.assign(new Error("login"), { login: true });
       if (!r.ok) throw Object.assign(new Error("session " + r.status), { retry: true });
       return r.json();
@@ -146,8 +167,9 @@
     return allItems().then(function (items) {
       var pending = items.filter(function (i) { return i.state === "waiting" || i.state === "sending"; });
       if (!pending.length) return { sent: 0 };
-      return Promise.all([freshToken(), deviceId()]).then(function (values) {
+      return Promise.all([freshToken(), deviceId(), withPayloads(pending)]).then(function (values) {
         var token = values[0], device = values[1], sent = 0, size = MAX_BATCH;
+        pending = values[2];
         function next() {
           var batch = pending.slice(0, size);
           if (!batch.length) return { sent: sent };
@@ -183,6 +205,8 @@
       var acknowledged = 0;
       batch.forEach(function (item) {
         var result = byId[item.id];
+        item = Object.assign({}, item);
+        delete item.payload; // never store an opened payload
         if (!result) { s.outbox.put(Object.assign(item, { state: "waiting" })); return; }
         if (result.status === "applied" || result.status === "duplicate") {
           s.outbox.delete(item.id);
@@ -198,20 +222,26 @@
 
   // -- pull: what the team wrote (and what was taken away) ------------------------------------------
 
+  // Pulled notes and visits are sealed before they are stored; a tombstone removes a client's all.
   function applyChanges(changes) {
-    return store.transaction(["notes", "visits", "clients"], "readwrite", function (s) {
-      changes.forEach(function (c) {
-        var target = c.type === "note" ? s.notes : c.type === "visit" ? s.visits : null;
-        if (target && c.op === "upsert") target.put(c.data);
-        else if (target && c.op === "delete") target.delete(c.id);
-        else if (c.type === "client" && c.op === "delete") {
-          // The client left this team's caseload: nothing of them stays on the phone.
-          s.clients.delete(c.id);
-          [s.notes, s.visits].forEach(function (os) {
-            var req = os.index("client_id").openCursor(IDBKeyRange.only(c.id));
-            req.onsuccess = function () { var cur = req.result; if (cur) { cur.delete(); cur.continue(); } };
-          });
-        }
+    return Promise.all(changes.map(function (c) {
+      if (c.op !== "upsert" || (c.type !== "note" && c.type !== "visit")) return Promise.resolve(null);
+      return V.vault.seal(c.data).then(function (sealed) { return { id: c.id, client_id: c.data.client_id, sealed: sealed }; });
+    })).then(function (records) {
+      return store.transaction(["notes", "visits", "clients"], "readwrite", function (s) {
+        changes.forEach(function (c, index) {
+          var target = c.type === "note" ? s.notes : c.type === "visit" ? s.visits : null;
+          if (target && c.op === "upsert") target.put(records[index]);
+          else if (target && c.op === "delete") target.delete(c.id);
+          else if (c.type === "client" && c.op === "delete") {
+            // The client left this team's caseload: nothing of them stays on the phone.
+            s.clients.delete(c.id);
+            [s.notes, s.visits].forEach(function (os) {
+              var req = os.index("client_id").openCursor(IDBKeyRange.only(c.id));
+              req.onsuccess = function () { var cur = req.result; if (cur) { cur.delete(); cur.continue(); } };
+            });
+          }
+        });
       });
     });
   }
@@ -251,13 +281,13 @@
       })
       .then(function (pushed) {
         return setState({ running: false, last_success: Date.now(), failures: 0, login_needed: false,
-                          update_needed: false, error: null, next_try: null }).then(function () { return { ok: true, sent: pushed.sent }; });
+                          update_needed: false, locked: false, error: null, next_try: null }).then(function () { return { ok: true, sent: pushed.sent }; });
       }, function (err) {
         return store.getMeta("sync").then(function (state) {
           var failures = ((state && state.failures) || 0) + 1;
           var patch = { running: false, failures: failures, error: err.network ? "offline" : (err.message || "error"),
-                        login_needed: !!err.login, update_needed: !!err.update,
-                        next_try: err.login || err.update ? null : Date.now() + backoffMs(failures) };
+                        login_needed: !!err.login, update_needed: !!err.update, locked: !!err.locked,
+                        next_try: err.login || err.update || err.locked ? null : Date.now() + backoffMs(failures) };
           return setState(patch).then(function () { return { ok: false, login: !!err.login, offline: !!err.network }; });
         });
       });
@@ -284,6 +314,7 @@
   }
 
   V.sync = { canonical: canonical, contentHash: contentHash, uuid: uuid, enqueue: enqueue, run: run, status: status,
+             withPayloads: withPayloads,
              items: allItems, remove: removeItem, retry: retryItem, backoffMs: backoffMs, channel: channel,
              SCHEMA_VERSION: SCHEMA_VERSION };
 })(self);

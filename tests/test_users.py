@@ -1,0 +1,73 @@
+"""The coordinator's users page: own organisation only; disabling a user ends all their sessions."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.conftest import page_csrf_token
+from webapp.audit.models import AuditAction, AuditEvent, AuditOutcome
+from webapp.auth.models import User, UserSession
+
+
+def test_the_page_lists_the_own_organisation_with_role_and_last_login(client, demo, login_as, make_user):
+    stranger = make_user("hulpverlener")  # another organisation
+    login_as(demo.user("demo-hulpverlener"))  # so there is a last login to show
+    coordinator = login_as(demo.user("demo-coordinator"))
+    html = coordinator.get("/gebruikers/").text
+    for name in ("Fatima El Amrani", "Ingrid Bakker", "Joost de Graaf"):
+        assert name in html
+    assert "Mark Visser" not in html  # police, another organisation
+    assert stranger.display_name not in html
+    assert "Laatst ingelogd: nog nooit" in html  # Joost never logged in
+    assert "Hulpverlener" in html and "FACT-team Domstad-Oost" in html
+
+
+def test_disabling_a_user_ends_all_their_sessions_at_once(app, demo, login_as):
+    user = demo.user("demo-hulpverlener")
+    phone, laptop = login_as(user), login_as(user)
+    coordinator = login_as(demo.user("demo-coordinator"))
+    response = coordinator.post(f"/gebruikers/{user.id}/uitschakelen",
+                                data={"csrf_token": page_csrf_token(coordinator, "/gebruikers/")})
+    assert response.status_code == 303
+    assert "op 2 plek(ken) uitgelogd" in coordinator.get("/gebruikers/").text
+    assert phone.get("/").status_code == 302 and laptop.get("/").status_code == 302
+    demo.db.session.expire_all()
+    sessions = demo.db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
+    assert [s.end_reason for s in sessions] == ["user disabled", "user disabled"]
+    row = demo.db.session.scalars(select(AuditEvent).where(AuditEvent.action == AuditAction.UPDATE)).one()
+    assert row.reason == "user disabled" and row.object_id == str(user.id) and row.details["sessions_ended"] == 2
+
+    # Enabled again, the user logs in anew: the old sessions stay ended.
+    coordinator.post(f"/gebruikers/{user.id}/inschakelen",
+                     data={"csrf_token": page_csrf_token(coordinator, "/gebruikers/")})
+    demo.db.session.expire_all()
+    assert demo.db.session.get(User, user.id).active
+    assert phone.get("/").status_code == 302
+    assert login_as(user).get("/").status_code == 200
+
+
+def test_a_coordinator_cannot_disable_themselves(demo, login_as):
+    me = demo.user("demo-coordinator")
+    client = login_as(me)
+    response = client.post(f"/gebruikers/{me.id}/uitschakelen", data={"csrf_token": page_csrf_token(client)})
+    assert response.status_code == 403
+    demo.db.session.expire_all()
+    assert demo.db.session.get(User, me.id).active
+    assert client.get("/").status_code == 200
+    denied = demo.db.session.scalars(select(AuditEvent).where(AuditEvent.action == AuditAction.ACCESS_DENIED)).one()
+    assert denied.reason == "coordinators cannot disable themselves"
+
+
+def test_a_user_of_another_organisation_is_not_found_and_the_try_is_audited(demo, login_as, make_user):
+    stranger = make_user("wijkagent")
+    client = login_as(demo.user("demo-coordinator"))
+    token = page_csrf_token(client)
+    for action in ("uitschakelen", "inschakelen"):
+        response = client.post(f"/gebruikers/{stranger.id}/{action}", data={"csrf_token": token})
+        assert response.status_code == 404
+    demo.db.session.expire_all()
+    assert demo.db.session.get(User, stranger.id).active
+    denied = demo.db.session.scalars(select(AuditEvent).where(AuditEvent.action == AuditAction.ACCESS_DENIED)).all()
+    assert len(denied) == 2
+    assert all(r.outcome == AuditOutcome.DENIED and r.object_type == "users" and r.object_id == str(stranger.id)
+               for r in denied)
+    assert client.post("/gebruikers/999999/uitschakelen", data={"csrf_token": token}).status_code == 404

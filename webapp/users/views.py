@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from webapp.access import require, roles_required
+from webapp.auth.models import Role, User
+from webapp.auth.services import set_user_active
+from webapp.db import db
+from webapp.users import bp
+from webapp.users.permissions import can_disable_user, can_manage_user
+from webapp.users.services import organisation_users
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id) or abort(404)
+    require(can_manage_user(current_user, user), obj=user, reason="user of another organisation")
+    return user
+
+
+@bp.get("/")
+@roles_required(Role.COORDINATOR)
+def index():
+    return render_template("users/index.html", users=organisation_users(current_user),
+                           organisation=current_user.organisation.root)
+
+
+@bp.post("/<int:user_id>/uitschakelen")
+@roles_required(Role.COORDINATOR)
+def disable(user_id):
+    user = _user_or_404(user_id)
+    require(can_disable_user(current_user, user), status=403, obj=user, reason="coordinators cannot disable themselves")
+    ended = set_user_active(user, False)
+    flash(f"{user.display_name} is uitgeschakeld" + (f" en op {ended} plek(ken) uitgelogd." if ended else "."))
+    return redirect(url_for("users.index"), code=303)
+
+
+@bp.post("/<int:user_id>/inschakelen")
+@roles_required(Role.COORDINATOR)
+def enable(user_id):
+    user = _user_or_404(user_id)
+    set_user_active(user, True)
+    flash(f"{user.display_name} kan weer inloggen.")
+    return redirect(url_for("users.index"), code=303)
