@@ -41,9 +41,18 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Third-party front-end files come from the npm registry and are copied, not committed.
+# Our scripts are minified into webapp/static/min/ (the page-weight budget); each copy records the
+# hash of its source, and webapp/assets.py serves it only while that still matches, so an edited
+# script is served as it is until the next `make assets`.
 assets: node_modules/.installed
 	mkdir -p webapp/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js webapp/static/vendor/htmx.min.js
+	rm -rf webapp/static/min && mkdir -p webapp/static/min/js
+	for src in webapp/static/js/*.js; do \
+	  name=$$(basename $$src); [ $$name = sw.js ] && continue; \
+	  node_modules/.bin/terser $$src --compress --mangle --comments false --output webapp/static/min/js/$$name || exit 1; \
+	  sha256sum $$src | cut -c1-16 > webapp/static/min/js/$$name.source; \
+	done
 
 system-deps:
 	@missing=""; \
