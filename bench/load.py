@@ -7,7 +7,7 @@ database made by deploy/postgres/setup.sh and deploy/migrate.sh, the app logged 
 least-privileged role, gunicorn in production mode with the shipped config, and the headers
 nginx sends. Users: 3 of 4 are hulpverleners of the demo team (contact searches, a client's
 page, sync pushes of a note), 1 of 4 wijkagenten (contact searches, AOP lookups). Each logs in
-once during the ramp (a real Argon2id verify; the login rows are listed last), then, when all
+once during the ramp (a real Argon2id verify and a two-factor code; the login rows are listed last), then, when all
 are in, works with a random think time (exponential, mean --think s) until the time is up.
 Prints median and p99 latency and the error rate per endpoint, next to the throughput of
 /healthz on the same server (closed loop, measured first) and to each request's latency when
@@ -38,6 +38,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PASSWORD = "bench-wachtwoord-lang"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 SITE = "veldwijzer.test"
 QUERIES = ["cri", "jansen", "wijkagent domstad", "3512", "visser", "veilig thuis", "opco"]
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -61,7 +62,7 @@ def setup(users: int):
     from webapp.auth.models import Role, User
     from webapp.auth.services import create_user
     from webapp.clients.models import Client
-    from webapp.db import db
+    from webapp.db import db, utcnow
     from webapp.organisations.models import Organisation
 
     app = create_app(app_config(owner_url))
@@ -73,10 +74,17 @@ def setup(users: int):
             create_user(username=f"load-{'ggz' if care else 'politie'}-{i}", display_name=f"Load {i}",
                         role=Role.HULPVERLENER if care else Role.WIJKAGENT, organisation=team if care else police,
                         password=PASSWORD)
+        # Two more for the one-at-a-time figures (a two-factor code is accepted once per user).
+        create_user(username="load-ggz-alone", display_name="Load alone", role=Role.HULPVERLENER, organisation=team,
+                    password=PASSWORD)
+        create_user(username="load-politie-alone", display_name="Load alone", role=Role.WIJKAGENT,
+                    organisation=police, password=PASSWORD)
         # Every login verifies a production-strength Argon2id hash (the same one for all: the
-        # cost is in verifying it, and hashing 200 would only slow the setup down).
+        # cost is in verifying it, and hashing 200 would only slow the setup down), then a
+        # two-factor code, which production requires.
         db.session.execute(update(User).where(User.username.like("load-%"))
-                           .values(password_hash=PasswordHasher().hash(PASSWORD)))
+                           .values(password_hash=PasswordHasher().hash(PASSWORD), totp_secret=TOTP_SECRET,
+                                   totp_enabled_at=utcnow()))
         sam = db.session.scalar(select(Client).where(Client.name == "Sam de Vries")).public_id
         db.session.commit()
         db.engine.dispose()
@@ -122,13 +130,14 @@ class Connection:
 
 
 class User:
-    def __init__(self, port: int, username: str):
+    def __init__(self, port: int, username: str, address: str = "198.51.100.1"):
         self.username = username
+        self.address = address  # its own address: the login throttle counts per address
         self.cookies: dict[str, str] = {}
         self.connection = Connection(port)
 
     async def request(self, stats, endpoint, method, path, expect, form=None, json_body=None, headers=None):
-        all_headers = {"Host": SITE, "X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.10",
+        all_headers = {"Host": SITE, "X-Forwarded-Proto": "https", "X-Forwarded-For": self.address,
                        "Referer": f"https://{SITE}/", **(headers or {})}
         body = b""
         if form is not None:
@@ -177,6 +186,15 @@ async def log_in(user: User, stats) -> str | None:
     login = await user.request(stats, "POST /login", "POST", "/login", 302, form={
         "username": user.username, "password": PASSWORD, "csrf_token": CSRF.search(page.decode()).group(1)})
     if login is None:
+        return None
+    form = await user.request(stats, "GET /login/code", "GET", "/login/code", 200)
+    if form is None:
+        return None
+    import pyotp
+
+    done = await user.request(stats, "POST /login/code", "POST", "/login/code", 302, form={
+        "code": pyotp.TOTP(TOTP_SECRET).now(), "csrf_token": CSRF.search(form.decode()).group(1)})
+    if done is None:
         return None
     session = await user.request(stats, "GET /api/v1/session", "GET", "/api/v1/session", 200)
     return json.loads(session)["csrf_token"] if session is not None else None
@@ -235,8 +253,8 @@ async def alone(port: int, sam: str, runs: int = 20):
     """Each request one at a time, by one user: what it costs without queueing."""
     stats = defaultdict(list)
     rng = random.Random(3)
-    for username, actions in (("load-ggz-0", ("search", "client", "push")), ("load-politie-3", ("lookup",))):
-        user = User(port, username)
+    for username, actions in (("load-ggz-alone", ("search", "client", "push")), ("load-politie-alone", ("lookup",))):
+        user = User(port, username, "203.0.113.1")
         token = await log_in(user, defaultdict(list))
         for what in actions:
             for _ in range(runs):
@@ -276,7 +294,8 @@ async def run(args, port: int, sam: str):
     health_lat = unloaded
     one_at_a_time = await alone(port, sam)
     stats = defaultdict(list)
-    users = [User(port, f"load-{'ggz' if i % 4 != 3 else 'politie'}-{i}") for i in range(args.users)]
+    users = [User(port, f"load-{'ggz' if i % 4 != 3 else 'politie'}-{i}", f"198.51.{100 + i // 250}.{i % 250 + 1}")
+             for i in range(args.users)]
     rng = random.Random(7)
     phases = Phases(args.users, args.duration)
     started = time.monotonic()
@@ -318,7 +337,8 @@ def main():
         gunicorn.stop()
         server.stop()
 
-    logins = {k: stats.pop(k) for k in list(stats) if k in ("GET /login", "POST /login", "GET /api/v1/session")}
+    logins = {k: stats.pop(k) for k in list(stats)
+              if k in ("GET /login", "POST /login", "GET /login/code", "POST /login/code", "GET /api/v1/session")}
     total = sum(len(v) for v in stats.values())
     errors = sum(1 for v in stats.values() for _, ok in v if not ok)
     print(f"\n/healthz alone, 50 connections, closed loop: {health_rps:7.0f} req/s; one at a time: "

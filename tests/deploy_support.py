@@ -103,3 +103,24 @@ def load_demo(database_url: str, demo_password: str) -> None:
         load_demo_data()
         db.session.commit()
         db.engine.dispose()
+
+
+def enrol_two_factor(database_url: str, usernames) -> dict[str, str]:
+    """Two-factor login set up for these users (production demands it): username -> TOTP secret."""
+    import pyotp
+    from sqlalchemy import select
+
+    from tests.conftest import app_config
+    from webapp import create_app
+    from webapp.auth.models import User
+    from webapp.db import db, utcnow
+
+    app = create_app(app_config(database_url))
+    secrets = {}
+    with app.app_context():
+        for user in db.session.scalars(select(User).where(User.username.in_(list(usernames)))):
+            user.totp_secret = secrets[user.username] = pyotp.random_base32()
+            user.totp_enabled_at = utcnow()
+        db.session.commit()
+        db.engine.dispose()
+    return secrets

@@ -1,8 +1,9 @@
 """Two app servers on one PostgreSQL database serve the same phone without sticky sessions.
 
 This also runs deploy/ as production does: gunicorn with deploy/gunicorn.conf.py in production
-mode, logged in to a database set up by deploy/postgres/setup.sh as the least-privileged app
-role, with the headers the shipped nginx sends (Host, X-Forwarded-For, X-Forwarded-Proto).
+mode (two-factor login required), logged in to a database set up by deploy/postgres/setup.sh as
+the least-privileged app role, with the headers the shipped nginx sends (Host, X-Forwarded-For,
+X-Forwarded-Proto).
 """
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import httpx
 import pytest
 
 from sync.protocol import content_hash
-from tests.conftest import DEMO_PASSWORD, csrf_token_from
-from tests.deploy_support import Gunicorn, load_demo, provision
+from tests.conftest import DEMO_PASSWORD, csrf_token_from, totp_code
+from tests.deploy_support import Gunicorn, enrol_two_factor, load_demo, provision
 from tests.pg import free_port
 
 pytestmark = pytest.mark.postgres_only
@@ -48,6 +49,19 @@ class Phone:
     def close(self):
         self.http.close()
 
+    def log_in(self, password_server, code_server, username, secret):
+        """Password through one instance, the two-factor code through the other."""
+        page = self.request(password_server, "GET", "/login")
+        assert page.status_code == 200 and page.headers["Strict-Transport-Security"]
+        step = self.request(password_server, "POST", "/login", data={
+            "username": username, "password": DEMO_PASSWORD, "csrf_token": csrf_token_from(page.text)})
+        assert step.status_code == 302 and step.headers["Location"] == "/login/code", step.text[:300]
+        form = self.request(code_server, "GET", "/login/code")
+        assert form.status_code == 200, form.text[:300]
+        done = self.request(code_server, "POST", "/login/code", data={
+            "code": totp_code(secret), "csrf_token": csrf_token_from(form.text)})
+        assert done.status_code == 302 and done.headers["Location"] == "/", done.text[:300]
+
 
 @pytest.fixture
 def phone():
@@ -63,6 +77,7 @@ def two_instances(request, tmp_path_factory):
     server = request.getfixturevalue("postgres_server")
     owner_url, app_url = provision(server, "veldwijzer_stateless")
     load_demo(owner_url, DEMO_PASSWORD)
+    secrets = enrol_two_factor(owner_url, ["demo-hulpverlener", "demo-wijkagent"])
     logs = tmp_path_factory.mktemp("gunicorn")
     env = {"WEBAPP_ENV": "production", "WEBAPP_SECRET_KEY": "shared-by-every-instance", "WEBAPP_DATABASE_URL": app_url,
            "WEBAPP_PROXY_FIX_X_FOR": "1", "WEBAPP_PROXY_FIX_X_PROTO": "1",
@@ -73,20 +88,15 @@ def two_instances(request, tmp_path_factory):
             s.start()
         for s in servers:
             s.wait_until_ready()
-        yield servers, owner_url
+        yield servers, owner_url, secrets
     finally:
         for s in servers:
             s.stop()
 
 
 def test_log_in_through_one_instance_and_sync_through_the_other(two_instances, phone):
-    (a, b), owner_url = two_instances
-
-    page = phone.request(a, "GET", "/login")
-    assert page.status_code == 200 and page.headers["Strict-Transport-Security"]
-    login = phone.request(a, "POST", "/login", data={"username": "demo-hulpverlener", "password": DEMO_PASSWORD,
-                                                     "csrf_token": csrf_token_from(page.text)})
-    assert login.status_code == 302, login.text[:500]
+    (a, b), owner_url, secrets = two_instances
+    phone.log_in(a, b, "demo-hulpverlener", secrets["demo-hulpverlener"])
 
     # Instance b has never seen this phone: the session lives in the database.
     session = phone.request(b, "GET", "/api/v1/session")
@@ -112,7 +122,7 @@ def test_log_in_through_one_instance_and_sync_through_the_other(two_instances, p
 
     # Both instances did the work, each logged the paths without their query strings, and the
     # audit log has the phone's address (ProxyFix), not the proxy's.
-    assert "POST /login" in a.log() and "POST /api/v1/sync/push" in b.log()
+    assert "POST /login HTTP" in a.log() and "POST /login/code HTTP" in b.log() and "POST /api/v1/sync/push" in b.log()
     assert "GET /api/v1/sync/pull HTTP" in a.log() and "schema_version" not in a.log()
     import psycopg
 
@@ -122,10 +132,8 @@ def test_log_in_through_one_instance_and_sync_through_the_other(two_instances, p
 
 
 def test_a_logout_through_one_instance_ends_the_session_on_the_other(two_instances, phone):
-    (a, b), _ = two_instances
-    page = phone.request(a, "GET", "/login")
-    phone.request(a, "POST", "/login", data={"username": "demo-wijkagent", "password": DEMO_PASSWORD,
-                                             "csrf_token": csrf_token_from(page.text)})
+    (a, b), _, secrets = two_instances
+    phone.log_in(a, a, "demo-wijkagent", secrets["demo-wijkagent"])
     home = phone.request(b, "GET", "/")
     assert home.status_code == 200
     cookies = dict(phone.cookies)
