@@ -72,3 +72,21 @@ def test_a_table_from_a_later_migration_gets_the_grants_by_default(roles_db):
         refused(app, "DELETE FROM audit_events")
         with psycopg.connect(owner_url) as owner:
             assert owner.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'notes'").fetchone() == (OWNER,)
+
+
+def test_retention_runs_as_the_owner_because_the_app_role_cannot_delete_audit_rows(roles_db):
+    """deploy/systemd/veldwijzer-retention-apply.service gives `flask retention apply` the owner's URL."""
+    import subprocess
+    import sys
+
+    _, owner_url, app_url = roles_db
+
+    def retention(url):
+        return subprocess.run([sys.executable, "-m", "flask", "retention", "apply"], capture_output=True, text=True,
+                              env=pg_env(roles_db[0], WEBAPP_DATABASE_URL=url, FLASK_APP="webapp:create_app",
+                                         WEBAPP_SECRET_KEY="retention"))
+
+    refused = retention(app_url)
+    assert refused.returncode != 0 and "permission denied" in (refused.stdout + refused.stderr)
+    done = retention(owner_url)
+    assert done.returncode == 0, done.stdout + done.stderr
