@@ -78,6 +78,9 @@ def test_the_screens_of_the_hulpverlener_have_no_wcag_violations(axe_page, live_
         ("client", f"/clienten/{sam}"),
         ("briefing", f"/clienten/{sam}/briefing"),
         ("notities", "/notities/"),
+        ("incidenten", "/incidenten/"),
+        ("incident-melden", "/incidenten/nieuw?flow=politie-inschakelen&stap=bel-112"),
+        ("account", "/account"),
     ])
     assert not found, "\n" + "\n".join(found)
 
@@ -92,6 +95,15 @@ def test_the_aop_lookup_of_the_wijkagent_has_no_wcag_violations(axe_page, live_s
     page.locator("form.form [type=submit]").click()
     page.get_by_role("heading", name="Sam de Vries").wait_for()
     found += violations(page, "aop-resultaat")
+    assert not found, "\n" + "\n".join(found)
+
+
+def test_the_coordinator_screens_have_no_wcag_violations(axe_page, live_server):
+    page = axe_page
+    log_in(page, live_server, "demo-coordinator")
+    found = check(page, live_server, [("coordinator-home", "/"), ("incidenten-overzicht", "/incidenten/overzicht"),
+                                      ("gebruikers", "/gebruikers/"), ("logboek", "/logboek/"),
+                                      ("apparaten", "/apparaten/"), ("controleren", "/contacten/controleren")])
     assert not found, "\n" + "\n".join(found)
 
 
