@@ -10,7 +10,7 @@ export FLASK_APP := webapp:create_app
 # Chromium for the browser tests, PostgreSQL for the database tests (Debian packages).
 SYSTEM_PACKAGES := chromium postgresql
 
-.PHONY: run test install assets system-deps security-scan migrate demo bench clean
+.PHONY: run test install assets system-deps security-scan migrate demo bench bench-lighthouse bench-lighthouse-install clean
 
 run: install assets
 	$(BIN)/flask db upgrade
@@ -41,9 +41,18 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Third-party front-end files come from the npm registry and are copied, not committed.
+# Our scripts are minified into webapp/static/min/ (the page-weight budget); each copy records the
+# hash of its source, and webapp/assets.py serves it only while that still matches, so an edited
+# script is served as it is until the next `make assets`.
 assets: node_modules/.installed
 	mkdir -p webapp/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js webapp/static/vendor/htmx.min.js
+	rm -rf webapp/static/min && mkdir -p webapp/static/min/js
+	for src in webapp/static/js/*.js; do \
+	  name=$$(basename $$src); [ $$name = sw.js ] && continue; \
+	  node_modules/.bin/terser $$src --compress --mangle --comments false --output webapp/static/min/js/$$name || exit 1; \
+	  sha256sum $$src | cut -c1-16 > webapp/static/min/js/$$name.source; \
+	done
 
 system-deps:
 	@missing=""; \
@@ -55,8 +64,29 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+# The benchmarks (not part of `make test`): each prints ratios measured in one run; see README.
+bench: install assets system-deps bench-lighthouse-install
+	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/contacts_search.py
+	$(BIN)/python bench/sync_push.py
+	$(BIN)/python bench/sync_pull.py
+	$(BIN)/python bench/sync_pull.py --postgres
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/dial_ready.py
+	$(BIN)/python bench/lighthouse.py
+
+bench-lighthouse: install assets system-deps bench-lighthouse-install
+	$(BIN)/python bench/lighthouse.py
+
+# Lighthouse (185 MB of npm packages) is for the benchmark only: make run and make test skip it.
+bench-lighthouse-install: bench/lighthouse/node_modules/.installed
+
+bench/lighthouse/node_modules/.installed: bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	npm ci --prefix bench/lighthouse --no-audit --no-fund
+	touch $@
+
 migrate: install
 	$(BIN)/flask db upgrade
 
 clean:
-	rm -rf $(VENV) node_modules webapp/static/vendor .pytest_cache
+	rm -rf $(VENV) node_modules bench/lighthouse/node_modules webapp/static/vendor .pytest_cache

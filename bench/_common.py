@@ -11,14 +11,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def make_app():
+def make_app(url: str | None = None):
     from flask_migrate import upgrade
 
     from webapp import create_app
+    from webapp.config import normalise_database_url
 
-    url = os.environ.get("WEBAPP_BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp(prefix='vw-bench-')}/bench.sqlite"
+    url = normalise_database_url(url or os.environ.get("WEBAPP_BENCH_DATABASE_URL")
+                                 or f"sqlite:///{tempfile.mkdtemp(prefix='vw-bench-')}/bench.sqlite")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "DEMO_PASSWORD": "bench-wachtwoord",
-                      "PASSWORD_HASH_PROFILE": "cheapest", "WTF_CSRF_ENABLED": False})
+                      "PASSWORD_HASH_PROFILE": "cheapest", "WTF_CSRF_ENABLED": False,
+                      # A benchmark sends more requests per minute than a phone may; it measures the work.
+                      "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()
     return app

@@ -23,6 +23,20 @@ def pytest_addoption(parser):
                      help="comma-separated: which databases the integration tests run on")
 
 
+# Tables that tests want shown after the run (e.g. the page weights): (title, text).
+REPORTS = pytest.StashKey[list]()
+
+
+def report(config, title: str, text: str) -> None:
+    config.stash.setdefault(REPORTS, []).append((title, text))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for title, text in config.stash.get(REPORTS, []):
+        terminalreporter.write_sep("-", title)
+        terminalreporter.write_line(text)
+
+
 def pytest_generate_tests(metafunc):
     if "database_kind" in metafunc.fixturenames:
         kinds = [k for k in metafunc.config.getoption("--databases").split(",") if k]

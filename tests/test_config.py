@@ -77,3 +77,29 @@ def test_security_settings_have_safe_defaults(monkeypatch, tmp_path):
     assert prod.config["SESSION_COOKIE_NAME"] == "__Host-veldwijzer"
     assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["SESSION_COOKIE_HTTPONLY"]
     assert prod.config["RATELIMIT_STORAGE_URI"] == "memory://?shared=1"
+
+
+@pytest.mark.parametrize("settings, address, scheme", [
+    ({}, "127.0.0.1", "http"),
+    ({"WEBAPP_PROXY_FIX_X_FOR": "1"}, "203.0.113.9", "http"),
+    ({"WEBAPP_PROXY_FIX_X_FOR": "1", "WEBAPP_PROXY_FIX_X_PROTO": "1"}, "203.0.113.9", "https"),
+])
+def test_the_client_address_comes_from_the_proxy_only_when_configured(monkeypatch, tmp_path, settings, address, scheme):
+    """Behind the shipped nginx (WEBAPP_PROXY_FIX_X_FOR=1) the audit log and the login throttle see
+    the phone's address, not nginx's; without the setting a forged X-Forwarded-For is ignored."""
+    from flask import request
+
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite", "SECRET_KEY": "k"})
+
+    @app.get("/_address")
+    def address_view():
+        from webapp.audit.services import client_address
+
+        return {"address": client_address(), "scheme": request.scheme}
+
+    response = app.test_client().get("/_address", environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                                      headers={"X-Forwarded-For": "198.51.100.66, 203.0.113.9",
+                                               "X-Forwarded-Proto": "https"})
+    assert response.get_json() == {"address": address, "scheme": scheme}

@@ -134,10 +134,12 @@ def test_flow_list_shows_the_flows_for_the_role_first(demo, login_as):
 
 
 def test_a_question_works_with_and_without_javascript(demo, login_as):
+    """htmx swaps the next step in; without JavaScript the same link is a plain page."""
     client = login_as(demo.user("demo-hulpverlener"))
     html = client.get("/stappenplan/politie-inschakelen/start").text
     link = re.search(r'<a class="answer" href="([^"]+)" hx-get="([^"]+)"[^>]*hx-push-url="true"', html)
     assert link and link.group(1) == link.group(2) == "/stappenplan/politie-inschakelen/bel-112"
+    assert "htmx.min.js" in html
     swapped = client.get(link.group(1), headers={"HX-Request": "true"})
     assert '<article id="flow-step"' in swapped.text  # htmx selects the step from the page
 

@@ -55,7 +55,7 @@ def test_a_changed_asset_gives_a_new_shell_version(app, client, db, tmp_path, mo
 
 def test_every_page_registers_the_service_worker(client, db):
     html = client.get("/login").text
-    assert re.search(r'<script src="/static/js/app\.js\?v=\w+" defer data-sw="/sw\.js">', html)
+    assert re.search(r'<script src="/static/(min/)?js/app\.js\?v=\w+" defer data-sw="/sw\.js">', html)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
 
 

@@ -10,6 +10,7 @@ from webapp.config import load_config
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
+    register_proxy_fix(app)
     register_extensions(app)
     register_content(app)
     register_blueprints(app)
@@ -20,6 +21,15 @@ def create_app(config: dict | None = None) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     return app
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind nginx: take the client's address (audit log, login throttling) from X-Forwarded-For."""
+    x_for, x_proto = int(app.config["PROXY_FIX_X_FOR"]), int(app.config["PROXY_FIX_X_PROTO"])
+    if x_for or x_proto:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto, x_host=0, x_port=0, x_prefix=0)
 
 
 def register_extensions(app: Flask) -> None:

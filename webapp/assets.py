@@ -41,7 +41,34 @@ def static_url(filename: str) -> str:
     path = Path(current_app.static_folder) / filename
     if not path.is_file():
         raise FileNotFoundError(f"static file missing: {filename} (did `make assets` run?)")
+    filename, path = minified(filename, path)
     return url_for("static", filename=filename, v=file_hash(path))
+
+
+def minified(filename: str, source: Path) -> tuple[str, Path]:
+    """The copy `make assets` minified (terser) into static/min/, while it was made from this very
+    source (its .source file holds the source's hash); else the source itself, so a script edited
+    since is never served stale."""
+    if not filename.startswith("js/"):
+        return filename, source
+    copy = Path(current_app.static_folder) / "min" / filename
+    stamp = copy.with_name(copy.name + ".source")
+    try:
+        made_from = _stamps.get((str(stamp), stamp.stat().st_mtime)) or _read_stamp(stamp)
+    except FileNotFoundError:
+        return filename, source
+    if made_from == file_hash(source) and copy.is_file():
+        return "min/" + filename, copy
+    return filename, source
+
+
+_stamps: dict[tuple[str, float], str] = {}
+
+
+def _read_stamp(stamp: Path) -> str:
+    value = stamp.read_text().strip()
+    _stamps[(str(stamp), stamp.stat().st_mtime)] = value
+    return value
 
 
 def precache_manifest() -> tuple[str, list[dict]]:

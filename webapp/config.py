@@ -28,6 +28,10 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "WTF_CSRF_HEADERS": ["X-CSRFToken"],
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # How many proxies in front of the app set X-Forwarded-For / -Proto (the shipped nginx: 1).
+    # 0 trusts none: a client could otherwise choose the address the audit log records.
+    "PROXY_FIX_X_FOR": 0,
+    "PROXY_FIX_X_PROTO": 0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "DEMO_PASSWORD": None,

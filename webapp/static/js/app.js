@@ -92,7 +92,20 @@
     });
   }
 
+  // Background scripts a page asked for after it loaded (data-later): in order, same origin.
+  function loadLater() {
+    var later = script && script.dataset.later;
+    if (!later) return;
+    later.split(" ").forEach(function (src) {
+      var tag = document.createElement("script");
+      tag.src = src;
+      tag.async = false; // run in the listed order
+      document.head.appendChild(tag);
+    });
+  }
+
   applyRoleToNav();
+  if (document.readyState === "complete") loadLater(); else window.addEventListener("load", loadLater);
   registerServiceWorker();
   checkConnection().then(function (online) { if (online) warmOfflineCopies(); });
   setInterval(checkConnection, 30000);
