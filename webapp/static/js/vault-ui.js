@@ -13,9 +13,10 @@
     panel.querySelectorAll("[data-vault-part]").forEach(function (el) { el.hidden = el.dataset.vaultPart !== part; });
   }
 
-  // Asked only where personal data is shown or kept: never above a flow's call buttons.
-  var asks = document.body.hasAttribute("data-personal") || document.body.hasAttribute("data-offline-clients") ||
-             document.body.hasAttribute("data-vault-prompt");
+  // Asked only where personal data is shown or kept: never above a flow's call buttons. The home
+  // page asks for a first PIN, not for unlocking (it shows nothing personal).
+  var personal = document.body.hasAttribute("data-personal") || document.body.hasAttribute("data-offline-clients");
+  var asks = personal || document.body.hasAttribute("data-vault-prompt");
 
   function refresh() {
     return V.vault.status().then(function (status) {
@@ -23,8 +24,8 @@
       document.documentElement.dataset.vault = status;
       if (!asks) { show(null); return; }
       if (status === "open") show(null);
-      else if (status === "locked") show(online ? "unlock" : "offline");
-      else show(panel.dataset.canSetup === "true" && online ? "setup" : null);
+      else if (status === "locked") show(!personal || dismissed ? null : (online ? "unlock" : "offline"));
+      else show(panel.dataset.canSetup === "true" && online && !dismissed ? "setup" : null);
     }, function () { show(null); });
   }
 
@@ -59,6 +60,12 @@
         : "Dit lukt alleen met verbinding. Probeer het zo opnieuw.");
     });
   });
+
+  // "Later": the set-up waits until the next page; nothing personal is kept until then.
+  panel.querySelectorAll("[data-vault-later]").forEach(function (button) {
+    button.addEventListener("click", function () { dismissed = true; show(null); });
+  });
+  var dismissed = false;
 
   var lockButton = document.querySelector("[data-vault-lock]");
   if (lockButton) lockButton.addEventListener("click", function () { V.vault.lock(); refresh(); });
