@@ -109,6 +109,8 @@ ROUTES = [
     Route("users.index", "GET", "/gebruikers/", coordinator_only()),
     Route("users.disable", "POST", user("demo-hulpverlener-oost", "/uitschakelen"), coordinator_only(303)),
     Route("users.enable", "POST", user("demo-hulpverlener-oost", "/inschakelen"), coordinator_only(303)),
+    Route("users.reset_two_factor", "GET", user("demo-hulpverlener-oost", "/tweestaps-opnieuw"), coordinator_only()),
+    Route("users.reset_two_factor", "POST", user("demo-hulpverlener-oost", "/tweestaps-opnieuw"), coordinator_only(303)),
     Route("audit.index", "GET", "/logboek/", coordinator_only()),
     Route("audit.client", "GET", lambda d: f"/logboek/clienten/{d.clients['Sam de Vries'].public_id}",
           coordinator_only()),

@@ -80,6 +80,7 @@ CASES = {
     "contacts.delete": ("POST", "/contacten/{contact}/verwijderen", "demo-coordinator"),
     "users.enable": ("POST", "/gebruikers/{user}/inschakelen", "demo-coordinator"),
     "users.disable": ("POST", "/gebruikers/{user}/uitschakelen", "demo-coordinator"),
+    "users.reset_two_factor": ("POST", "/gebruikers/{user}/tweestaps-opnieuw", "demo-coordinator"),
     "devices.revoke_device": ("POST", "/apparaten/{device}/intrekken", "demo-coordinator"),
     "audit.client": ("GET", "/logboek/clienten/{client}", "demo-coordinator"),
     "audit.user": ("GET", "/logboek/gebruikers/{user}", "demo-coordinator"),

@@ -1,5 +1,5 @@
-"""Command-line commands: ``flask user create``, ``flask demo-data``, ``flask flows``, ``flask retention``,
-the periodic checks."""
+"""Command-line commands: ``flask user``, ``flask region``, ``flask organisation``, ``flask demo-data``,
+``flask flows``, ``flask retention``, the periodic checks."""
 from __future__ import annotations
 
 import click
@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from webapp.auth.models import Role
+from webapp.organisations.models import OrganisationKind
 from webapp.db import db
 
 user_cli = AppGroup("user", help="Manage users.")
@@ -37,6 +38,137 @@ def create_user_command(username, display_name, role, organisation_name, email, 
                        password=password, email=email)
     db.session.commit()
     click.echo(f"created {user.username} ({user.role.value}, {org.name})")
+
+
+@user_cli.command("reset-2fa")
+@click.argument("username")
+def reset_two_factor_command(username):
+    """Clear a user's two-factor set-up (phone and recovery codes lost) and end their sessions."""
+    from webapp.auth.models import User
+    from webapp.auth.services import normalise_username, reset_two_factor
+
+    user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
+    if user is None:
+        raise click.ClickException(f"no user named {username!r}")
+    ended = reset_two_factor(user, reason="two-factor reset (command line)")
+    db.session.commit()
+    click.echo(f"two-factor login of {user.username} cleared, {ended} session(s) ended; "
+               "they set up an authenticator app at their next login")
+
+
+region_cli = AppGroup("region", help="Regions (werkgebieden), their municipalities and postcode areas.")
+
+
+def _postcodes(text: str) -> list[str]:
+    from webapp.contacts.phones import InvalidInput, parse_postcode_list
+
+    try:
+        postcodes = parse_postcode_list(text)
+    except InvalidInput as exc:
+        raise click.BadParameter(str(exc)) from exc
+    if not postcodes:
+        raise click.BadParameter("give at least one postcode area, e.g. 3511-3514,3520")
+    return postcodes
+
+
+def _region(name: str):
+    from webapp.organisations.models import Region
+
+    region = db.session.scalar(select(Region).where(Region.name == name))
+    if region is None:
+        raise click.ClickException(f"no region named {name!r}")
+    return region
+
+
+@region_cli.command("create")
+@click.argument("name")
+def region_create_command(name):
+    """Create a region (werkgebied)."""
+    from webapp.organisations.models import Region
+
+    if db.session.scalar(select(Region).where(Region.name == name)):
+        raise click.ClickException(f"region {name!r} exists already")
+    db.session.add(Region(name=name))
+    db.session.commit()
+    click.echo(f"created region {name}")
+
+
+@region_cli.command("add-municipality")
+@click.argument("region_name")
+@click.argument("name")
+@click.option("--postcodes", required=True, help="Its 4-digit postcode areas: '3511-3514, 3520'.")
+def region_add_municipality_command(region_name, name, postcodes):
+    """Add a municipality with its postcode areas to a region (or add areas to one it has)."""
+    from webapp.contacts.phones import format_postcode_list
+    from webapp.organisations.models import Municipality, PostcodeArea
+
+    region = _region(region_name)
+    areas = _postcodes(postcodes)
+    taken = db.session.scalars(select(PostcodeArea).where(PostcodeArea.postcode.in_(areas))).all()
+    elsewhere = sorted(a.postcode for a in taken if a.municipality.name != name or a.municipality.region_id != region.id)
+    if elsewhere:
+        raise click.ClickException("postcode area(s) of another municipality already: " + ", ".join(elsewhere))
+    municipality = next((m for m in region.municipalities if m.name == name), None)
+    if municipality is None:
+        municipality = Municipality(name=name, region=region)
+        db.session.add(municipality)
+    have = {a.postcode for a in taken}
+    municipality.postcodes.extend(PostcodeArea(postcode=pc) for pc in areas if pc not in have)
+    db.session.commit()
+    click.echo(f"{name} ({region.name}): {format_postcode_list([a.postcode for a in municipality.postcodes])}")
+
+
+@region_cli.command("list")
+def region_list_command():
+    """The regions with their municipalities and postcode areas."""
+    from webapp.contacts.phones import format_postcode_list
+    from webapp.organisations.models import Region
+
+    for region in db.session.scalars(select(Region).order_by(Region.name)):
+        click.echo(region.name)
+        for m in region.municipalities:
+            click.echo(f"  {m.name}: {format_postcode_list([a.postcode for a in m.postcodes])}")
+
+
+organisation_cli = AppGroup("organisation", help="Organisations and their teams.")
+
+
+@organisation_cli.command("create")
+@click.argument("name")
+@click.option("--kind", type=click.Choice([k.value for k in OrganisationKind]), required=True)
+@click.option("--region", "region_name", required=True, help="Exact name of its region.")
+@click.option("--parent", "parent_name", default=None, help="The organisation a team is part of.")
+@click.option("--address", default=None, help="Visiting address (used for aangifte op domicilie).")
+def organisation_create_command(name, kind, region_name, parent_name, address):
+    """Create an organisation, or a team within one."""
+    from webapp.organisations.models import Organisation
+
+    region = _region(region_name)
+    if db.session.scalar(select(Organisation).where(Organisation.name == name)):
+        raise click.ClickException(f"organisation {name!r} exists already")
+    parent = None
+    if parent_name:
+        parent = db.session.scalar(select(Organisation).where(Organisation.name == parent_name))
+        if parent is None:
+            raise click.ClickException(f"no organisation named {parent_name!r}")
+    db.session.add(Organisation(name=name, kind=OrganisationKind(kind), region=region, parent=parent, address=address))
+    db.session.commit()
+    click.echo(f"created {name} ({OrganisationKind(kind).label}, {region.name}"
+               + (f", part of {parent.name}" if parent else "") + ")")
+
+
+@organisation_cli.command("list")
+def organisation_list_command():
+    """The organisations, teams indented under their organisation."""
+    from webapp.organisations.models import Organisation
+
+    def show(org, depth):
+        click.echo("  " * depth + f"{org.name} ({org.kind.label}, {org.region.name})")
+        for child in org.children:
+            show(child, depth + 1)
+
+    for org in db.session.scalars(select(Organisation).where(Organisation.parent_id.is_(None)).order_by(Organisation.name)):
+        show(org, 0)
 
 
 @click.command("demo-data")
@@ -152,6 +284,8 @@ def register(app) -> None:
     app.cli.add_command(visits_cli)
     app.cli.add_command(incidents_cli)
     app.cli.add_command(user_cli)
+    app.cli.add_command(region_cli)
+    app.cli.add_command(organisation_cli)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(flows_cli)
     app.cli.add_command(retention_cli)

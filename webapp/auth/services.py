@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 
 from webapp.audit.models import AuditAction, AuditOutcome
 from webapp.audit.services import client_address, record
-from webapp.auth.models import LoginFailure, Role, User, UserSession, hash_token
+from webapp.auth.models import LoginFailure, RecoveryCode, Role, User, UserSession, hash_token
 from webapp.auth.passwords import hash_password, needs_rehash, verify_password
 from webapp.auth.twofactor import CodeCheck, check_second_factor, recovery_codes_left
 from webapp.db import db, utcnow
@@ -263,6 +263,16 @@ def set_user_active(user: User, active: bool) -> int:
     ended = 0 if active else end_all_sessions(user, "user disabled")
     record(AuditAction.UPDATE, obj=user, reason="user enabled" if active else "user disabled",
            details={"active": active, "sessions_ended": ended})
+    return ended
+
+
+def reset_two_factor(user: User, *, reason: str = "two-factor reset") -> int:
+    """Clear a user's authenticator app and recovery codes (they lost their phone and their codes)
+    and end all their sessions; they set it up again at their next login."""
+    user.totp_secret = user.totp_pending_secret = user.totp_enabled_at = user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    ended = end_all_sessions(user, reason)
+    record(AuditAction.UPDATE, obj=user, reason=reason, details={"two_factor": "reset", "sessions_ended": ended})
     return ended
 
 

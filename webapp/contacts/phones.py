@@ -76,7 +76,7 @@ def parse_postcode_list(text: str) -> list[str]:
         if part.strip():
             if re.fullmatch(r"\s*\d{4}\s*-\s*\d{4}\s*", part):
                 first, last = (int(x) for x in part.split("-"))
-                if last < first or last - first > 200:
+                if first < 1000 or last < first or last - first > 200:
                     raise InvalidInput(f"'{part.strip()}' is geen bruikbare reeks postcodes.")
                 areas.update(str(n) for n in range(first, last + 1))
             else:
