@@ -252,3 +252,36 @@ def test_only_a_coordinator_assigns_a_caseload(demo, login_as):
     assert care.get(f"/clienten/{sam.public_id}").status_code == 404  # left the caseload
     [row] = [r for r in audit_rows(demo.db, AuditAction.UPDATE) if r.object_type == "clients"]
     assert row.details["new"] == {"team_id": oost.id}
+
+
+def test_the_client_page_shows_the_newest_notes_and_the_rest_behind_a_link(demo, login_as):
+    import uuid
+
+    from webapp.notes.models import Note
+    from webapp.notes.services import NOTES_SHOWN
+
+    sam = demo.clients["Sam de Vries"]
+    author = demo.user("demo-hulpverlener")
+    start = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
+    total = NOTES_SHOWN + 5
+    demo.db.session.add_all(Note(id=str(uuid.uuid4()), client_id=sam.id, kind="observatie", author_id=author.id,
+                                 text=f"Notitie nummer {n:03d}.", written_at=start + dt.timedelta(days=n))
+                            for n in range(1, total + 1))
+    demo.db.session.commit()
+    care = login_as(author)
+
+    page = care.get(f"/clienten/{sam.public_id}").text
+    shown = re.findall(r"Notitie nummer (\d{3})\.", page)
+    assert shown == [f"{n:03d}" for n in range(total, total - NOTES_SHOWN, -1)]  # the newest, newest first
+    assert f"De nieuwste {NOTES_SHOWN} van {total} notities." in page
+    assert f'href="/clienten/{sam.public_id}?notities=alle#notities">Alle {total} notities tonen</a>' in page
+
+    everything = care.get(f"/clienten/{sam.public_id}?notities=alle").text
+    assert re.findall(r"Notitie nummer (\d{3})\.", everything) == [f"{n:03d}" for n in range(total, 0, -1)]
+    assert "notities tonen" not in everything
+    reads = audit_rows(demo.db, AuditAction.READ)
+    assert [(r.object_type, r.client_id) for r in reads if r.object_type == "clients"] == [("clients", sam.id)] * 2
+
+    # The phone's copy keeps no more notes than the page shows, and offers no link it cannot follow.
+    card = next(c for c in care.get("/api/v1/caseload").get_json()["clients"] if c["id"] == sam.public_id)["html"]["card"]
+    assert len(re.findall(r"Notitie nummer \d{3}\.", card)) == NOTES_SHOWN and "notities tonen" not in card

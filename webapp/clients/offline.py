@@ -8,7 +8,7 @@ from webapp.audit.models import AuditAction
 from webapp.audit.services import record
 from webapp.clients.services import caseload, shared_sections, snapshot_version, today
 from webapp.contacts.services import who_to_call
-from webapp.notes.services import notes_for_client
+from webapp.notes.services import NOTES_SHOWN, notes_for_client
 from webapp.visits.services import CHECKLIST, visits_for_client
 from webapp.db import utcnow
 
@@ -25,10 +25,10 @@ def caseload_copy(user, known: str | None) -> dict:
     entries = []
     for client in clients:
         card, aop = client.crisiskaart, client.aop
-        notes = notes_for_client(client)
+        notes = notes_for_client(client, limit=NOTES_SHOWN)  # the phone keeps no more than it shows
         context = {"client": client, "card": card, "aop": aop, "today": day, "offline": True,
                    "shared": shared_sections(card), "calls": who_to_call(user.region, client.postcode_area),
-                   "notes": notes, "superseded": {n.supersedes_id for n in notes if n.supersedes_id},
+                   "notes": notes, "notes_total": len(notes), "superseded": {n.supersedes_id for n in notes if n.supersedes_id},
                    "visits": visits_for_client(client), "checklist": CHECKLIST, "can_write_notes": True, "can_edit": False,
                    "note_errors": {}, "note_form": {}, "visit_errors": {}}
         entries.append({

@@ -78,17 +78,20 @@ def show(public_id):
 def render_client_page(client: Client, status: int = 200, **extra):
     """The client page; the notes and visit forms call it again with their errors (status 422)."""
     from webapp.incidents.services import incidents_for_client, open_missing_report
-    from webapp.notes.services import notes_for_client
+    from webapp.notes.services import NOTES_SHOWN, count_notes, notes_for_client
     from webapp.visits.services import CHECKLIST, visits_for_client
 
     record_read(client)
-    notes = notes_for_client(client)
+    show_all = request.args.get("notities") == "alle"
+    notes = notes_for_client(client, limit=None if show_all else NOTES_SHOWN)
+    notes_total = len(notes) if show_all or len(notes) < NOTES_SHOWN else count_notes(client)
     superseded = {n.supersedes_id for n in notes if n.supersedes_id}
     context = {"note_errors": {}, "note_form": {}, "visit_errors": {}, "offline": False, **extra}
     return personal((render_template(
         "clients/show.html", client=client, card=client.crisiskaart, aop=client.aop, today=today(),
         calls=who_to_call(current_user.region, client.postcode_area), can_edit=can_edit_client(current_user, client),
-        can_write_notes=current_user.role == Role.HULPVERLENER, notes=notes, superseded=superseded,
+        can_write_notes=current_user.role == Role.HULPVERLENER, notes=notes, notes_total=notes_total,
+        superseded=superseded,
         visits=visits_for_client(client), checklist=CHECKLIST, missing=open_missing_report(client),
         client_incidents=incidents_for_client(client, audit_as="client page"), **context), status))
 

@@ -2,7 +2,7 @@
 same path), listed for the team, written to the change log for the other phones of the team."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sync.protocol import Mutation, Rejected
 from webapp.api.changes import write_change
@@ -58,9 +58,19 @@ def apply_note_create(mutation: Mutation, context) -> None:
            details={"kind": note.kind, "supersedes": note.supersedes_id, "device": mutation.device_id})
 
 
-def notes_for_client(client: Client) -> list[Note]:
-    return db.session.scalars(select(Note).where(Note.client_id == client.id)
-                              .order_by(Note.written_at.desc(), Note.received_at.desc())).all()
+# The client page, and the phone's copy, show the newest notes; the page has the rest behind a link.
+NOTES_SHOWN = 30
+
+
+def notes_for_client(client: Client, limit: int | None = None) -> list[Note]:
+    """The client's notes, newest first (the newest `limit` of them when given)."""
+    query = (select(Note).where(Note.client_id == client.id)
+             .order_by(Note.written_at.desc(), Note.received_at.desc(), Note.id.desc()))
+    return db.session.scalars(query.limit(limit) if limit else query).all()
+
+
+def count_notes(client: Client) -> int:
+    return db.session.scalar(select(func.count()).select_from(Note).where(Note.client_id == client.id))
 
 
 def recent_team_notes(user, limit: int = 50) -> list[Note]:
