@@ -282,6 +282,6 @@ def test_the_client_page_shows_the_newest_notes_and_the_rest_behind_a_link(demo,
     reads = audit_rows(demo.db, AuditAction.READ)
     assert [(r.object_type, r.client_id) for r in reads if r.object_type == "clients"] == [("clients", sam.id)] * 2
 
-    # The phone's copy keeps no more notes than the page shows, and offers no link it cannot follow.
+    # The copy's card shows the newest notes as the page does, and offers no link it cannot follow offline.
     card = next(c for c in care.get("/api/v1/caseload").get_json()["clients"] if c["id"] == sam.public_id)["html"]["card"]
     assert len(re.findall(r"Notitie nummer \d{3}\.", card)) == NOTES_SHOWN and "notities tonen" not in card

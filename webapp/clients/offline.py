@@ -25,7 +25,7 @@ def caseload_copy(user, known: str | None) -> dict:
     entries = []
     for client in clients:
         card, aop = client.crisiskaart, client.aop
-        notes = notes_for_client(client, limit=NOTES_SHOWN)  # the phone keeps no more than it shows
+        notes = notes_for_client(client, limit=NOTES_SHOWN)  # the card as the page shows it: the newest notes
         context = {"client": client, "card": card, "aop": aop, "today": day, "offline": True,
                    "shared": shared_sections(card), "calls": who_to_call(user.region, client.postcode_area),
                    "notes": notes, "notes_total": len(notes), "superseded": {n.supersedes_id for n in notes if n.supersedes_id},
