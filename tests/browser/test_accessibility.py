@@ -127,3 +127,66 @@ def test_axe_finds_a_violation_when_there_is_one(axe_page, live_server):
                             document.querySelector('main').appendChild(i); }""")
     found = violations(page, "login-with-a-bad-image")
     assert any("image-alt" in f for f in found), json.dumps(found)
+
+
+# Larger system text: the phone's text size setting scales the root font size, and every size in
+# app.css is in rem, so 200 % here is what a user with the largest text setting gets.
+LARGE_TEXT = "html { font-size: 200% !important; }"
+WIDE_THINGS = """() => {
+  const out = [];
+  const root = document.documentElement;  // clientWidth: the layout viewport, 360 (a phone zooms out, innerWidth grows)
+  if (root.scrollWidth > root.clientWidth) out.push('page ' + root.scrollWidth);
+  for (const a of document.querySelectorAll('.bottomnav a')) {
+    if (a.scrollWidth > a.clientWidth + 1) out.push('nav label ' + a.textContent.trim());
+  }
+  return out;
+}"""
+
+
+def too_wide(page, server, screens) -> list[str]:
+    found = []
+    for name, path in screens:
+        page.goto(server.url + path)
+        page.wait_for_load_state("load")
+        page.add_style_tag(content=LARGE_TEXT)
+        found += [f"{name}: {thing}" for thing in page.evaluate(WIDE_THINGS)]
+    return found
+
+
+def test_with_the_largest_text_nothing_needs_sideways_scrolling(axe_page, live_server, live_app):
+    from webapp.clients.models import Client
+    from webapp.db import db
+
+    with live_app.app_context():
+        sam = db.session.scalar(db.select(Client).where(Client.name == "Sam de Vries")).public_id
+    page = axe_page
+    log_in(page, live_server, "demo-hulpverlener")
+    found = too_wide(page, live_server, [
+        ("home", "/"), ("stappenplan", "/stappenplan/"), ("belkaart", "/stappenplan/belkaart"),
+        ("contacten", "/contacten/"), ("client", f"/clienten/{sam}"), ("crisiskaart", f"/clienten/{sam}/crisiskaart"),
+        ("incident-melden", f"/incidenten/nieuw/{sam}"), ("notities", "/notities/"), ("account", "/account"),
+        ("uitkomst", "/stappenplan/politie-inschakelen/bel-112"),
+    ])
+    # On the outcome, the 112 button is whole and can be tapped after scrolling to it.
+    call = page.get_by_role("link", name="Bel 112")
+    call.scroll_into_view_if_needed()
+    assert call.is_visible() and call.evaluate("a => a.scrollWidth <= a.clientWidth + 1")
+    screenshot(page, "grote-tekst-uitkomst")
+    assert not found, "\n".join(found)
+
+    # The check can fail: a wide element is reported.
+    page.evaluate("() => { const d = document.createElement('div'); d.style.width = '500px'; d.textContent = 'x';"
+                  " document.querySelector('main').appendChild(d); }")
+    assert page.evaluate(WIDE_THINGS) == [f"page {page.evaluate('document.documentElement.scrollWidth')}"]
+
+
+def test_with_the_largest_text_the_coordinator_and_wijkagent_screens_fit(axe_page, live_server):
+    page = axe_page
+    log_in(page, live_server, "demo-coordinator")
+    found = too_wide(page, live_server, [("gebruikers", "/gebruikers/"), ("apparaten", "/apparaten/"),
+                                         ("overzicht", "/incidenten/overzicht"), ("contact-nieuw", "/contacten/nieuw"),
+                                         ("controleren", "/contacten/controleren")])
+    page.context.clear_cookies()
+    log_in(page, live_server, "demo-wijkagent")
+    found += too_wide(page, live_server, [("aop-zoeken", "/aop/"), ("wijkagent-contacten", "/contacten/")])
+    assert not found, "\n".join(found)
