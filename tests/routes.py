@@ -112,6 +112,7 @@ ROUTES = [
     Route("users.reset_two_factor", "GET", user("demo-hulpverlener-oost", "/tweestaps-opnieuw"), coordinator_only()),
     Route("users.reset_two_factor", "POST", user("demo-hulpverlener-oost", "/tweestaps-opnieuw"), coordinator_only(303)),
     Route("audit.index", "GET", "/logboek/", coordinator_only()),
+    Route("audit.own", "GET", "/logboek/mijn", logged_in()),
     Route("audit.client", "GET", lambda d: f"/logboek/clienten/{d.clients['Sam de Vries'].public_id}",
           coordinator_only()),
     Route("audit.user", "GET", lambda d: f"/logboek/gebruikers/{d.users['demo-hulpverlener'].id}", coordinator_only()),

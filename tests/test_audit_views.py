@@ -1,5 +1,5 @@
-"""The NEN 7513 views for coordinators: per client and per employee, own organisation only,
-filtered by period, and every reading of the log is logged itself."""
+"""The NEN 7513 views: for coordinators per client and per employee, own organisation only; for
+everyone their own actions; filtered by period, and every reading of the log is logged itself."""
 from __future__ import annotations
 
 import datetime as dt
@@ -139,3 +139,29 @@ def test_a_wrong_period_is_named_next_to_the_field(demo, login_as):
     backwards = client.get(f"/logboek/clienten/{sam.public_id}?start=2026-02-01&end=2026-01-01")
     assert backwards.status_code == 422 and "vóór de begindatum" in backwards.text
     assert rows(demo.db, object_type="audit_events") == []
+
+
+@pytest.mark.parametrize("username", ["demo-hulpverlener", "demo-wijkagent"])
+def test_everyone_reads_their_own_actions_and_nobody_elses(app, demo, login, login_as, username):
+    me = demo.user(username)
+    login(username, "fout-wachtwoord", test_client=app.test_client())
+    login_as(demo.user("demo-coordinator")).get("/logboek/")  # someone else's action: not in my log
+    client = login_as(me)
+    client.get("/logboek/")  # refused (403, audited): my action
+
+    account = client.get("/account").text
+    assert 'href="/logboek/mijn"' in account
+    response = client.get("/logboek/mijn")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert "<h1>Mijn logboek</h1>" in response.text
+    found = table_rows(response.text)
+    actions = [re.findall(r"<td>(.*?)</td>", r, re.S)[3] for r in found]
+    assert actions == ["inloggen mislukt", "ingelogd", "toegang geweigerd"]
+    assert not any("demo-coordinator" in r for r in found)
+
+    [read] = rows(demo.db, action=AuditAction.READ, object_type="audit_events")
+    assert read.user_id == me.id and read.reason == "NEN 7513: eigen logboek" and read.details["scope"] == "own"
+    assert read.route == "audit.own"
+    # A second look shows the first reading of the log too: reading it is itself logged.
+    again = [re.findall(r"<td>(.*?)</td>", r, re.S)[3] for r in table_rows(client.get("/logboek/mijn").text)]
+    assert again[-1] == "ingezien" and len(again) == 4

@@ -81,6 +81,7 @@ def test_the_screens_of_the_hulpverlener_have_no_wcag_violations(axe_page, live_
         ("incidenten", "/incidenten/"),
         ("incident-melden", "/incidenten/nieuw?flow=politie-inschakelen&stap=bel-112"),
         ("account", "/account"),
+        ("mijn-logboek", "/logboek/mijn"),
     ])
     assert not found, "\n" + "\n".join(found)
 

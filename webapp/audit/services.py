@@ -96,12 +96,14 @@ def client_log(client, start: dt.date, end: dt.date) -> tuple[list[AuditEvent], 
     return events, more
 
 
-def user_log(user, start: dt.date, end: dt.date) -> tuple[list[AuditEvent], bool]:
-    """What one employee did in the period, and the failed logins on their account."""
+def user_log(user, start: dt.date, end: dt.date, *, own: bool = False) -> tuple[list[AuditEvent], bool]:
+    """What one employee did in the period, and the failed logins on their account. `own`: the
+    employee reads their own log (DESIGN.md §3: everyone may read their own actions)."""
     failed_on_account = and_(AuditEvent.user_id.is_(None), AuditEvent.object_type == "users",
                              AuditEvent.object_id == str(user.id))
     events, more = _events(or_(AuditEvent.user_id == user.id, failed_on_account), start, end)
-    record(AuditAction.READ, object_type="audit_events", reason="NEN 7513: logboek per medewerker",
-           details={"scope": "user", "user_id": user.id, "username": user.username,
+    record(AuditAction.READ, object_type="audit_events",
+           reason="NEN 7513: eigen logboek" if own else "NEN 7513: logboek per medewerker",
+           details={"scope": "own" if own else "user", "user_id": user.id, "username": user.username,
                     "from": start.isoformat(), "to": end.isoformat(), "rows": len(events)})
     return events, more

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, make_response, render_template, request
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from webapp.access import require, roles_required
 from webapp.audit import bp
@@ -64,3 +64,10 @@ def user(user_id):
     require(can_read_user_log(current_user, employee), obj=employee,
             reason="audit log of a user of another organisation")
     return _render_log("audit/user.html", _period_form(), lambda s, e: user_log(employee, s, e), employee=employee)
+
+
+@bp.get("/mijn")
+@login_required
+def own():
+    """Every user's own actions, and the failed logins on their account; the reading is logged too."""
+    return _render_log("audit/own.html", _period_form(), lambda s, e: user_log(current_user, s, e, own=True))
