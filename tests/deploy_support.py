@@ -78,6 +78,16 @@ class Gunicorn:
         self._log.flush()
         return self.log_path.read_text(errors="replace")
 
+    def log_with(self, *lines: str, timeout: float = 10) -> str:
+        """The log once it holds each of these: a worker writes its access-log line after the
+        response has gone out, so the client can be a moment ahead of the log."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not all(line in (text := self.log()) for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return text
+
     def stop(self) -> None:
         if self.process is None:
             return

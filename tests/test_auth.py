@@ -52,9 +52,22 @@ def test_empty_fields_are_named_in_dutch(client, db):
 def test_login_without_csrf_token_is_refused(client, demo):
     response = client.post("/login", data={"username": "demo-hulpverlener", "password": DEMO_PASSWORD})
     assert response.status_code == 400
-    assert "Je formulier is verlopen" in response.text
+    assert "Het inlogformulier was verlopen. Vul je wachtwoord opnieuw in." in response.text
     assert client.get("/").status_code == 302
     assert audit_rows(demo.db, AuditAction.LOGIN) == []
+
+
+def test_an_expired_login_form_comes_back_ready_to_try_again(client, demo):
+    """A token that no longer matches the session (another tab began a new one): the form again,
+    the username kept, the password not, and a fresh token that works."""
+    client.get("/login")
+    response = client.post("/login", data={"username": "demo-hulpverlener", "password": DEMO_PASSWORD,
+                                           "csrf_token": "not-the-token-of-this-session"})
+    assert response.status_code == 400
+    assert 'value="demo-hulpverlener"' in response.text and DEMO_PASSWORD not in response.text
+    token = csrf_token_from(response.text)
+    again = client.post("/login", data={"username": "demo-hulpverlener", "password": DEMO_PASSWORD, "csrf_token": token})
+    assert again.status_code == 302 and client.get("/").status_code == 200
 
 
 def test_logout_without_csrf_token_is_refused(client, demo, login_as):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 
 def test_manifest_is_valid_and_its_icons_exist(client, db):
     response = client.get("/manifest.webmanifest")
@@ -65,3 +67,16 @@ def test_htmx_is_configured_safely(client, db):
     config = json.loads(raw.replace("&#34;", '"'))
     assert config["allowEval"] is False and config["selfRequestsOnly"] is True
     assert config["historyCacheSize"] == 0
+
+
+@pytest.mark.parametrize("username", ["demo-hulpverlener", "demo-wijkagent", "demo-coordinator"])
+def test_every_page_of_the_offline_manifest_can_be_kept(demo, login_as, username):
+    """The service worker stops warming at the first redirect (the session has ended), so no
+    page of the manifest may redirect for a logged-in user, and each must be marked keepable."""
+    client = login_as(demo.user(username))
+    urls = client.get("/offline-manifest.json").get_json()["urls"]
+    assert len(urls) > 20
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        assert response.headers.get("Veldwijzer-Offline") == "keep", url

@@ -32,9 +32,22 @@ def render_error(status: int, message: str | None = None):
     return make_response(render_template("errors/error.html", status=status, title=title, message=text), status)
 
 
+def login_form_expired():
+    """The login form's token no longer matches the session (it expired, or another tab or the
+    service worker began a new one): show the form again, with a fresh token and the username
+    kept, rather than a dead end."""
+    from webapp.auth.forms import LoginForm
+
+    form = LoginForm(formdata=None, username=request.form.get("username", "")[:80])
+    message = "Het inlogformulier was verlopen. Vul je wachtwoord opnieuw in."
+    return make_response(render_template("auth/login.html", form=form, error=message), 400)
+
+
 def register_errorhandlers(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if request.endpoint == "auth.login" and request.method == "POST":
+            return login_form_expired()
         return render_error(400, CSRF_MESSAGE)
 
     @app.errorhandler(HTTPException)

@@ -116,16 +116,24 @@ function warm(manifestUrl) {
         if (last && last.version === manifest.version && Date.now() - last.at < WARM_MAX_AGE_MS) {
           return { fetched: 0, skipped: true };
         }
-        var fetched = 0;
+        var fetched = 0, interrupted = false;
         var queue = manifest.urls.slice();
         function next() {
           var url = queue.shift();
           if (!url) return Promise.resolve();
-          return fetch(url, { credentials: "same-origin" }).then(function (response) {
+          // A redirect means the session ended while warming (logout, expiry, another user).
+          // Following it would fetch the login page again and again, each time with a new
+          // anonymous session whose cookie replaces the one behind the login form on screen
+          // (its CSRF token then fails): stop instead, and warm again after the next login.
+          return fetch(url, { credentials: "same-origin", redirect: "manual" }).then(function (response) {
+            if (response.type === "opaqueredirect" || response.status === 401) {
+              interrupted = true; queue.length = 0; return;
+            }
             if (isKeepable(response)) { fetched += 1; return cache.put(url, response); }
           }).catch(function () { /* one page failing must not stop the rest */ }).then(next);
         }
         return Promise.all([next(), next(), next()]).then(function () {
+          if (interrupted) throw new Error("session ended while warming");  // not recorded as warm
           return cache.put(WARM_KEY, new Response(JSON.stringify({ version: manifest.version, at: Date.now() }),
             { headers: { "Content-Type": "application/json" } }));
         }).then(function () { return { fetched: fetched, skipped: false }; });
