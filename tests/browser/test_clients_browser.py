@@ -129,3 +129,67 @@ def test_a_revoked_device_wipes_everything_at_its_next_contact(page, live_app, l
         assert TRACE not in report[where] and "Sam de Vries" not in report[where], where
     kept = [u for u in report["urls"] if not u.startswith("/static/")]
     assert set(kept) <= {"/offline", "/offline/clienten", "/incidenten/offline", "/manifest.webmanifest"}, kept
+
+
+AGE_COPY = """async (hours) => {
+  const db = await new Promise((ok, fail) => { const r = indexedDB.open("veldwijzer"); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  const tx = db.transaction("meta", "readwrite");
+  const meta = tx.objectStore("meta");
+  const row = await new Promise((ok) => { const r = meta.get("caseload"); r.onsuccess = () => ok(r.result); });
+  row.value.synced_at = Date.now() - hours * 3600 * 1000;
+  meta.put(row);
+  await new Promise((ok, fail) => { tx.oncomplete = ok; tx.onerror = fail; });
+  db.close();
+}"""
+
+COUNT_ROWS = """async () => {
+  const db = await new Promise((ok, fail) => { const r = indexedDB.open("veldwijzer"); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  const out = {};
+  for (const name of ["clients", "outbox"]) {
+    out[name] = await new Promise((ok) => { const r = db.transaction(name).objectStore(name).count(); r.onsuccess = () => ok(r.result); });
+  }
+  db.close();
+  return out;
+}"""
+
+
+def test_after_72_hours_without_a_sync_the_caseload_goes_and_waiting_notes_stay(page, live_app, live_server):
+    from tests.browser.test_notes_offline import stored_notes, write_note
+
+    log_in(page, live_server, "demo-hulpverlener")
+    set_up_pin(page)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
+    page.get_by_role("link", name="Sam de Vries").click()
+    wait_until_offline_ready(page)
+    wait_for(page, "document.documentElement.dataset.caseloadReady === 'true'")
+    sam_url = page.url
+
+    live_server.stop()
+    page.goto(sam_url)
+    text = "Na drie dagen zonder bereik: Sam opgehaald door zus Eva."
+    write_note(page, text)
+
+    # 71 hours: still within the limit, the card opens.
+    page.evaluate(AGE_COPY, 71)
+    page.goto(sam_url)
+    expect(page.get_by_text(re.compile("Ik gebruik lithium"))).to_be_visible()
+
+    # 73 hours: the personal data is gone at the next opening; the waiting note is not.
+    page.evaluate(AGE_COPY, 73)
+    page.goto(sam_url)
+    expect(page.get_by_role("heading", name="Niet op deze telefoon")).to_be_visible()
+    expect(page.get_by_text(re.compile("zijn gewist: deze telefoon had 72 uur geen verbinding"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Ik gebruik lithium"))).to_have_count(0)
+    assert page.evaluate(COUNT_ROWS) == {"clients": 0, "outbox": 1}
+    expect(page.locator("#sync-bar")).to_contain_text("1 item wacht")
+    screenshot(page, "caseload-expired-note-waiting")
+
+    live_server.start()
+    page.get_by_role("button", name="Nu synchroniseren").click()
+    expect(page.locator("#sync-bar")).to_contain_text("Alles verstuurd", timeout=20_000)
+    assert stored_notes(live_app) == [text]
+    # Back online, the copy is fetched again and the card opens as before.
+    page.goto(sam_url)
+    expect(page.get_by_text(re.compile("Ik gebruik lithium"))).to_be_visible()
+    wait_for(page, "document.documentElement.dataset.caseloadReady === 'true'")
+    assert page.evaluate(COUNT_ROWS)["clients"] >= 1

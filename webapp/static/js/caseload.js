@@ -28,6 +28,7 @@
                 s.clients.clear();
                 rows.forEach(function (row) { s.clients.put(row); });
                 s.meta.put({ key: "caseload", value: record });
+                s.meta.delete("caseload-expired");
               });
             });
           });
@@ -48,6 +49,8 @@
           s.meta.delete("caseload");
           s.meta.delete("selected");
           s.meta.delete("cursor");
+          // No personal data: only why the offline view is empty now.
+          s.meta.put({ key: "caseload-expired", value: { at: Date.now(), hours: meta.max_age_hours || 72 } });
         });
       }
     }).catch(function () {});
@@ -90,6 +93,17 @@
       .catch(function () {});
   }
 
+  // Why the copy is empty, when it was wiped for its age (the user may wonder where it went).
+  function expiredNote(body) {
+    return store.getMeta("caseload-expired").then(function (expired) {
+      if (!expired) return false;
+      body.appendChild(el("p", "callout", "De offline gegevens van je cliënten zijn gewist: deze telefoon had " +
+        expired.hours + " uur geen verbinding met Veldwijzer. Met verbinding worden ze opnieuw opgehaald. " +
+        "Notities die nog wachten blijven bewaard."));
+      return true;
+    });
+  }
+
   function renderOfflineOpen(root, parts, title, body) {
     return store.getMeta("caseload").then(function (meta) {
       var stamp = root.querySelector("[data-synced]");
@@ -98,7 +112,11 @@
         return allClients().then(function (clients) {
           title.textContent = "Cliënten";
           body.textContent = "";
-          if (!clients.length) { body.appendChild(el("p", null, "Er staan geen cliënten op deze telefoon.")); return; }
+          if (!clients.length) {
+            return expiredNote(body).then(function (shown) {
+              if (!shown) body.appendChild(el("p", null, "Er staan geen cliënten op deze telefoon."));
+            });
+          }
           var list = el("ul", "client-list");
           clients.sort(function (a, b) { return a.name.localeCompare(b.name, "nl"); }).forEach(function (c) {
             var li = el("li", "client");
@@ -115,8 +133,9 @@
         if (!c) {
           title.textContent = "Niet op deze telefoon";
           body.textContent = "";
-          body.appendChild(el("p", null, "Deze cliënt staat niet in de offline kopie van jouw caseload."));
-          return;
+          return expiredNote(body).then(function (shown) {
+            if (!shown) body.appendChild(el("p", null, "Deze cliënt staat niet in de offline kopie van jouw caseload."));
+          });
         }
         var briefing = parts[2] === "briefing";
         title.textContent = briefing ? "Politie-briefing" : c.name;
