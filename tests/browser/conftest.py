@@ -166,3 +166,15 @@ def set_up_pin(page, pin: str = PIN):
     page.get_by_role("textbox", name="Nog een keer").fill(pin)
     page.get_by_role("button", name="Pincode instellen").click()
     wait_for(page, "document.documentElement.dataset.vault === 'open'", timeout=30)
+
+
+def open_sam_ready_for_offline(page, server) -> str:
+    """Log in as demo-hulpverlener with a PIN, open Sam de Vries, and wait until the phone holds
+    what it needs offline (the kept pages and the sealed caseload). Returns Sam's address."""
+    log_in(page, server, "demo-hulpverlener")
+    set_up_pin(page)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
+    page.get_by_role("link", name="Sam de Vries").click()
+    wait_until_offline_ready(page)
+    wait_for(page, "document.documentElement.dataset.caseloadReady === 'true'")
+    return page.url

@@ -6,7 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, set_up_pin, screenshot, wait_for, wait_until_offline_ready
+from tests.browser.conftest import (log_in, open_sam_ready_for_offline, screenshot, set_up_pin, wait_for,
+                                    wait_until_offline_ready)
 
 pytestmark = pytest.mark.browser
 
@@ -105,12 +106,7 @@ def test_a_revoked_device_wipes_everything_at_its_next_contact(page, live_app, l
     from webapp.devices.models import Device
     from webapp.devices.services import revoke
 
-    log_in(page, live_server, "demo-hulpverlener")
-    set_up_pin(page)
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
-    page.get_by_role("link", name="Sam de Vries").click()
-    wait_until_offline_ready(page)
-    wait_for(page, "document.documentElement.dataset.caseloadReady === 'true'")
+    open_sam_ready_for_offline(page, live_server)
     assert '"sealed"' in page.evaluate(STORAGE_REPORT)["idb"]
 
     with live_app.test_request_context():  # the coordinator revokes the lost phone
@@ -156,13 +152,7 @@ COUNT_ROWS = """async () => {
 def test_after_72_hours_without_a_sync_the_caseload_goes_and_waiting_notes_stay(page, live_app, live_server):
     from tests.browser.test_notes_offline import stored_notes, write_note
 
-    log_in(page, live_server, "demo-hulpverlener")
-    set_up_pin(page)
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
-    page.get_by_role("link", name="Sam de Vries").click()
-    wait_until_offline_ready(page)
-    wait_for(page, "document.documentElement.dataset.caseloadReady === 'true'")
-    sam_url = page.url
+    sam_url = open_sam_ready_for_offline(page, live_server)
 
     live_server.stop()
     page.goto(sam_url)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from tests.browser.conftest import log_in, set_up_pin, screenshot, wait_for, wait_until_offline_ready
+from tests.browser.conftest import open_sam_ready_for_offline, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -29,20 +29,13 @@ def write_note(page, text, kind="Observatie"):
     expect(page.locator("[data-notes-for] .note", has_text=text)).to_contain_text("Nog niet verstuurd")
 
 
-def open_sam_ready_for_offline(context, live_server):
-    """Log in as demo-hulpverlener, open Sam de Vries, wait until the phone holds what it needs offline."""
-    page = context.new_page()
-    log_in(page, live_server, "demo-hulpverlener")
-    set_up_pin(page)
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
-    page.get_by_role("link", name="Sam de Vries").click()
-    wait_until_offline_ready(page)
-    wait_for(page, "document.documentElement.dataset.caseloadReady === 'true'")
-    return page, page.url
+def new_page_with_sam_ready(context, live_server):
+    page = context.new_page()  # a page of its own: a test closes it and opens another
+    return page, open_sam_ready_for_offline(page, live_server)
 
 
 def test_three_notes_offline_then_exactly_once(context, live_app, live_server):
-    page, sam_url = open_sam_ready_for_offline(context, live_server)
+    page, sam_url = new_page_with_sam_ready(context, live_server)
 
     live_server.stop()
     page.goto(sam_url)
@@ -80,7 +73,7 @@ def test_a_note_written_while_the_session_expired_is_kept_and_sent_after_login(c
     from webapp.auth.models import UserSession
     from webapp.db import db, utcnow
 
-    page, sam_url = open_sam_ready_for_offline(context, live_server)
+    page, sam_url = new_page_with_sam_ready(context, live_server)
 
     with live_app.app_context():  # the session ends on the server (timeout, or ended elsewhere)
         db.session.execute(update(UserSession).values(ended_at=utcnow(), end_reason="idle"))
@@ -104,7 +97,7 @@ def test_a_note_written_while_the_session_expired_is_kept_and_sent_after_login(c
 
 
 def test_logout_with_waiting_notes_warns_first_and_works_offline(context, live_app, live_server):
-    page, sam_url = open_sam_ready_for_offline(context, live_server)
+    page, sam_url = new_page_with_sam_ready(context, live_server)
     live_server.stop()
     page.goto(sam_url)
     write_note(page, "Nog niet verstuurd bij het uitloggen.")
