@@ -26,7 +26,13 @@ test: install assets system-deps security-scan
 PIP_AUDIT_FLAGS ?=
 security-scan: install
 	$(BIN)/bandit -c pyproject.toml -r webapp sync --severity-level high --quiet
-	$(BIN)/pip-audit --progress-spinner off --skip-editable $(PIP_AUDIT_FLAGS)
+	@out=$$($(BIN)/pip-audit --progress-spinner off --skip-editable $(PIP_AUDIT_FLAGS) 2>&1); status=$$?; \
+	echo "$$out"; \
+	unchecked=$$(echo "$$out" | grep -c "could not be audited"); \
+	if [ "$$unchecked" -gt 0 ]; then \
+	  echo "pip-audit: $$unchecked installed packages could NOT be looked up from here and were not checked (README, Security)"; \
+	fi; \
+	exit $$status
 
 install: $(VENV)/.installed
 
