@@ -50,3 +50,22 @@ def test_login_page_at_phone_size_has_large_targets(page, live_server):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, "the page scrolls sideways on a phone"
     screenshot(page, "login")
+
+
+def test_the_sync_bar_leaves_the_screen_to_the_page(page, live_server):
+    """At 360 px the status fits beside its buttons, one line for what waits and one for the last
+    sync, so that on an outcome the number to call starts high on the screen. The buttons stay
+    large enough to tap."""
+    log_in(page, live_server, "demo-hulpverlener")
+    page.goto(live_server.url + "/stappenplan/politie-inschakelen/bel-112")
+    bar = page.locator("#sync-bar")
+    expect(bar).to_contain_text("laatst gelukt")
+    lines = page.evaluate("""() => [...document.querySelectorAll('#sync-bar .sync-text span')].map(s =>
+        Math.round(s.getBoundingClientRect().height / parseFloat(getComputedStyle(s).lineHeight)))""")
+    assert lines == [1, 1], f"status lines: {lines}"
+    for name in ("Nu synchroniseren", "Vergrendel"):
+        box = bar.get_by_role("button", name=name).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, name
+    call = page.get_by_role("link", name="Bel 112").bounding_box()
+    assert call["y"] + call["height"] <= 740 / 2, "the 112 button should be in the upper half of the screen"
+    screenshot(page, "sync-bar-outcome")
