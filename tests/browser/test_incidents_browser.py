@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import PHONE, log_in, screenshot, set_up_pin, wait_until_offline_ready
+from tests.browser.conftest import (PHONE, log_in, open_sam_ready_for_offline, screenshot, set_up_pin,
+                                    wait_until_offline_ready)
 
 pytestmark = pytest.mark.browser
 
@@ -245,14 +246,7 @@ def test_the_incident_form_opens_without_a_connection_from_a_kept_flow_outcome(c
     """The hulpverlener is already offline at the outcome: the form comes from the phone, with the
     client and the outcome's answers filled in, and the incident still reaches the server once."""
     page = context.new_page()
-    log_in(page, live_server, "demo-hulpverlener")
-    set_up_pin(page)
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
-    page.get_by_role("link", name="Sam de Vries").click()
-    wait_until_offline_ready(page)
-    from tests.browser.conftest import wait_for
-
-    wait_for(page, "document.documentElement.dataset.caseloadReady === 'true'")
+    open_sam_ready_for_offline(page, live_server)
     page.get_by_role("link", name="Politie nodig? Stappenplan").click()  # selects Sam
     expect(page.get_by_role("heading", name="Wat is er aan de hand?")).to_be_visible()
 
