@@ -41,6 +41,14 @@ def test_the_key_share_is_stable_and_needs_a_known_device(demo, login_as, client
     assert share(client).status_code == 403
 
 
+def test_the_share_tells_the_phone_how_long_it_may_unlock_offline(app, demo, login_as, client):
+    login_as(demo.user("demo-hulpverlener"))
+    app.config.update(OFFLINE_UNLOCK_HOURS=8, OFFLINE_PIN_ATTEMPTS=3)
+    body = share(client).get_json()
+    assert (body["offline_unlock_hours"], body["offline_pin_attempts"]) == (8, 3)
+    assert share(client).headers["Cache-Control"] == "no-store"
+
+
 def test_revoking_ends_sessions_drops_the_share_and_the_device_wipes_at_next_contact(app, demo, login_as, client):
     phone = login_as(demo.user("demo-hulpverlener"))
     share(phone)

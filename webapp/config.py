@@ -36,6 +36,10 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "DEMO_PASSWORD": None,
     "PHONE_LOCK_MINUTES": 30,  # the phone's data locks after this long without use
+    # Offline unlocking (webapp/static/js/vault.js): allowed this long after the last unlock with a
+    # connection, with at most this many wrong PINs before the phone wipes its caseload copy.
+    "OFFLINE_UNLOCK_HOURS": 12,
+    "OFFLINE_PIN_ATTEMPTS": 5,
     "JSON_SORT_KEYS": False,
     # Two-factor login (TOTP). None: required in production, optional elsewhere (see load_config).
     "REQUIRE_TWO_FACTOR": None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from webapp.api.schemas import CaseloadSchema, ErrorSchema, PullSchema, PushResultSchema, PushSchema, SessionSchema
+from webapp.api.schemas import CaseloadSchema, DeviceShareSchema, ErrorSchema, PullSchema, PushResultSchema, PushSchema, SessionSchema
 
 _SPEC: dict | None = None
 
@@ -30,7 +30,7 @@ def build_spec() -> dict:
                        servers=[{"url": "/api/v1"}], plugins=[MarshmallowPlugin()])
         spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
         for name, schema in (("ErrorSchema", ErrorSchema), ("Caseload", CaseloadSchema), ("Session", SessionSchema),
-                             ("Push", PushSchema), ("PushResult", PushResultSchema), ("Pull", PullSchema)):
+                             ("Push", PushSchema), ("PushResult", PushResultSchema), ("Pull", PullSchema), ("DeviceShare", DeviceShareSchema)):
             spec.components.schema(name, schema=schema)
         secured = [{"session": []}]
         spec.path(path="/session", operations={"get": {
@@ -41,6 +41,10 @@ def build_spec() -> dict:
             "parameters": [{"name": "known", "in": "query", "required": False, "schema": {"type": "string"},
                             "description": "The version the phone holds; an unchanged copy is not sent again"}],
             "responses": {"200": _json("The copy, or `unchanged`", "Caseload"), **_errors(401, 403)}}})
+        spec.path(path="/device/share", operations={"post": {
+            "summary": "The server's half of this phone's data key, while the device is not revoked", "security": secured,
+            "parameters": [{"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": _json("The share and the offline-unlock rules", "DeviceShare"), **_errors(401, 403)}}})
         spec.path(path="/sync/push", operations={"post": {
             "summary": "Send a batch of mutations; each is applied at most once", "security": secured,
             "parameters": [{"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}],

@@ -47,6 +47,14 @@ class SessionSchema(Schema):
     schema_version = fields.Integer(required=True)
 
 
+class DeviceShareSchema(Schema):
+    share = fields.String(required=True, metadata={"description": "The server's half of the phone's data key (hex)"})
+    offline_unlock_hours = fields.Integer(required=True, metadata={
+        "description": "How long after this unlock the phone may unlock without a connection"})
+    offline_pin_attempts = fields.Integer(required=True, metadata={
+        "description": "Wrong PINs allowed offline before the phone wipes its caseload copy"})
+
+
 class MutationSchema(Schema):
     id = fields.UUID(required=True, metadata={"description": "Made by the phone, once; the server applies it at most once"})
     type = fields.String(required=True, metadata={"enum": ["note.create", "visit.plan", "visit.checkin", "visit.checkout",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
@@ -10,7 +10,7 @@ from webapp.access import roles_required
 from webapp.api import bp
 from webapp.api.changes import changes_for_team
 from webapp.api.openapi import build_spec
-from webapp.api.schemas import CaseloadSchema
+from webapp.api.schemas import CaseloadSchema, DeviceShareSchema
 from webapp.api.sync import begin_write_transaction, run_push
 from webapp.auth.models import Role
 from webapp.clients.offline import caseload_copy
@@ -81,7 +81,10 @@ def device_share():
     session_device = current_user.current_session.device_id if current_user.current_session else None
     if device is None or device.id != session_device or device.revoked_at is not None:
         return render_error(403, "Dit apparaat is niet (meer) bekend. Log opnieuw in.")
-    return jsonify(share=key_share(device))
+    # The phone may unlock without a connection for a while after this (README, "Data on the phone").
+    return jsonify(DeviceShareSchema().dump({"share": key_share(device),
+                                             "offline_unlock_hours": current_app.config["OFFLINE_UNLOCK_HOURS"],
+                                             "offline_pin_attempts": current_app.config["OFFLINE_PIN_ATTEMPTS"]}))
 
 
 @bp.get("/openapi.json")

@@ -41,17 +41,7 @@
     return store.getMeta("caseload").then(function (meta) {
       if (!meta) return;
       if (Date.now() - meta.synced_at > (meta.max_age_hours || 72) * HOUR) {
-        // The outbox stays: waiting notes are kept until they are sent.
-        return store.transaction(["clients", "notes", "visits", "meta"], "readwrite", function (s) {
-          s.clients.clear();
-          s.notes.clear();
-          s.visits.clear();
-          s.meta.delete("caseload");
-          s.meta.delete("selected");
-          s.meta.delete("cursor");
-          // No personal data: only why the offline view is empty now.
-          s.meta.put({ key: "caseload-expired", value: { at: Date.now(), hours: meta.max_age_hours || 72 } });
-        });
+        return store.wipeCaseload({ reason: "age", hours: meta.max_age_hours || 72 });
       }
     }).catch(function () {});
   }
@@ -84,8 +74,12 @@
         title.textContent = vault === "locked" ? "Vergrendeld" : "Geen gegevens op deze telefoon";
         body.textContent = "";
         body.appendChild(el("p", null, vault === "locked"
-          ? "Vul je pincode in (bovenaan) om je cliënten te zien."
+          ? "Ontgrendel met je pincode om je cliënten te zien."
           : "Er staan geen cliënten op deze telefoon. Stel met verbinding een pincode in."));
+        var ask = el("button", "button button-primary", vault === "locked" ? "Ontgrendelen" : "Pincode instellen");
+        ask.type = "button";
+        ask.addEventListener("click", function () { document.dispatchEvent(new CustomEvent("veldwijzer:vault-ask")); });
+        body.appendChild(ask);
         return false;
       }
       return true;
@@ -97,9 +91,10 @@
   function expiredNote(body) {
     return store.getMeta("caseload-expired").then(function (expired) {
       if (!expired) return false;
-      body.appendChild(el("p", "callout", "De offline gegevens van je cliënten zijn gewist: deze telefoon had " +
-        expired.hours + " uur geen verbinding met Veldwijzer. Met verbinding worden ze opnieuw opgehaald. " +
-        "Notities die nog wachten blijven bewaard."));
+      var why = expired.reason === "pin" ? "er is te vaak een verkeerde pincode ingevuld"
+        : "deze telefoon had " + expired.hours + " uur geen verbinding met Veldwijzer";
+      body.appendChild(el("p", "callout", "De offline gegevens van je cliënten zijn gewist: " + why + ". " +
+        "Met verbinding worden ze opnieuw opgehaald. Notities die nog wachten blijven bewaard."));
       return true;
     });
   }

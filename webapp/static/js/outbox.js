@@ -360,7 +360,7 @@
   if (sync.channel) sync.channel.onmessage = function () { render(); };
   document.addEventListener("veldwijzer:sync", function () { render(); });
   document.addEventListener("veldwijzer:offline-view", function () { render(); });
-  document.addEventListener("veldwijzer:vault", function () { render(); start("unlocked"); });
+  document.addEventListener("veldwijzer:vault", function () { render(); start("unlocked", true); });
 
   render();
   if (role === "hulpverlener") {

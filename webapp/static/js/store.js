@@ -71,7 +71,20 @@
     return transaction(["meta"], "readwrite", function (s) { s.meta.put({ key: key, value: value }); });
   }
 
-  // Everything personal goes: used at logout and when the copy is too old.
+  // The caseload copy goes (the card, pulled notes and visits, the selected client), the outbox
+  // stays: waiting notes are kept until they are sent. `why` (no personal data) tells the offline
+  // view why it is empty now: { reason: "age", hours: 72 } or { reason: "pin" }.
+  function wipeCaseload(why) {
+    return transaction(["clients", "notes", "visits", "meta"], "readwrite", function (s) {
+      s.clients.clear();
+      s.notes.clear();
+      s.visits.clear();
+      ["caseload", "selected", "cursor"].forEach(function (key) { s.meta.delete(key); });
+      s.meta.put({ key: "caseload-expired", value: Object.assign({ at: Date.now() }, why) });
+    });
+  }
+
+  // Everything personal goes: used at logout and when the device is revoked.
   function wipe() {
     return open().then(function (db) {
       db.close();
@@ -85,5 +98,5 @@
 
   root.Veldwijzer = root.Veldwijzer || {};
   root.Veldwijzer.store = { open: open, transaction: transaction, request: request, getMeta: getMeta,
-                            setMeta: setMeta, wipe: wipe };
+                            setMeta: setMeta, wipeCaseload: wipeCaseload, wipe: wipe };
 })(self);
