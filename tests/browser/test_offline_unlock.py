@@ -60,6 +60,10 @@ def sam_offline_then_note_exactly_once(page, live_app, live_server, sam_url, unl
     expect(page.get_by_text(re.compile("Ik gebruik lithium"))).to_be_visible()
     screenshot(page, f"offline-unlock-{name}-crisiskaart")
 
+    # From the menu, as on any day: Notities, choose the client from the phone's copy, write.
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Notities").click()
+    expect(page.get_by_role("heading", name="Notitie maken")).to_be_visible()
+    page.get_by_role("link", name="Sam de Vries").click()
     text = f"Trappenhuis zonder bereik ({name}): Sam rustig, afspraak morgen."
     write_note(page, text)
     page.get_by_role("link", name="Politie-briefing").click()
@@ -201,3 +205,40 @@ def test_past_the_window_offline_unlock_is_refused_in_plain_dutch(context, live_
     page.reload()
     unlock_offline_with_pin(page)
     expect(page.get_by_text(re.compile("Ik gebruik lithium"))).to_be_visible()
+
+
+WRITING_PAGES = {"Stappenplan": "Stappenplan", "Contacten": "Contacten", "Cliënten": "Cliënten",
+                 "Notities": "Notitie maken", "Incidenten": "Incidenten"}
+
+
+def test_after_later_home_warns_and_every_writing_page_opens_offline(context, live_server):
+    page = context.new_page()
+    log_in(page, live_server, "demo-hulpverlener")
+    panel = page.locator("#vault")
+    expect(panel.get_by_text(re.compile("Zonder pincode staan er geen cliënten op deze telefoon"))).to_be_visible()
+    panel.get_by_role("button", name="Later").click()
+    warning = page.get_by_text(re.compile("Er staan geen cliënten op deze telefoon: je hebt nog geen pincode gekozen"))
+    expect(warning).to_be_visible()
+    expect(page.get_by_role("button", name="Pincode kiezen")).to_be_visible()
+    from tests.browser.conftest import wait_until_offline_ready
+    wait_until_offline_ready(page)
+    expect(page.get_by_text("Stappenplannen, 112-belkaart en contacten: klaar voor gebruik zonder verbinding.")).to_be_visible()
+    screenshot(page, "home-later-no-clients")
+
+    page = stop_app_and_worker(context, page)
+    live_server.stop()
+    page.goto(live_server.url + "/")
+    expect(page.get_by_text(re.compile("Er staan geen cliënten op deze telefoon: je hebt nog geen pincode gekozen"))).to_be_visible()
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    for label, heading in WRITING_PAGES.items():
+        menu.get_by_role("link", name=re.compile(label.replace("\u00ad", ""))).click()
+        expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
+        expect(page.get_by_text(re.compile("niet op dit toestel opgeslagen|alleen met verbinding. Zodra"))).to_have_count(0)
+        screenshot(page, f"offline-later-{heading.lower().replace(' ', '-')}")
+    # The home page's own cards: writing a note, visits, an incident.
+    for tile, heading in (("Notitie maken", "Notitie maken"), ("Huisbezoeken", "Huisbezoeken"),
+                          ("Incident vastleggen", "Incident vastleggen")):
+        page.goto(live_server.url + "/")
+        page.get_by_role("link", name=re.compile(tile)).click()
+        expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
+        expect(page.get_by_text(re.compile("niet op dit toestel opgeslagen|alleen met verbinding. Zodra"))).to_have_count(0)

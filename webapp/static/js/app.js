@@ -78,7 +78,8 @@
     if (document.visibilityState === "visible") checkConnection();
   });
 
-  // The offline shell lists every section; show those of the role last seen on this phone.
+  // The offline shell lists every section (the menu, the offline page's list); show those of the
+  // role last seen on this phone.
   // (A role is not personal data; it only decides which menu items make sense.)
   function applyRoleToNav() {
     var nav = document.querySelector(".bottomnav");
@@ -87,7 +88,7 @@
     if (role) { try { localStorage.setItem("veldwijzer.role", role); } catch (e) { /* private mode */ } return; }
     try { role = localStorage.getItem("veldwijzer.role"); } catch (e) { role = null; }
     if (!role) return;
-    nav.querySelectorAll("li[data-roles]").forEach(function (li) {
+    document.querySelectorAll("li[data-roles]").forEach(function (li) {
       li.hidden = li.dataset.roles.split(" ").indexOf(role) === -1;
     });
   }

@@ -32,7 +32,7 @@
               });
             });
           });
-      }).then(function () { document.documentElement.dataset.caseloadReady = "true"; });
+      }).then(function () { document.documentElement.dataset.caseloadReady = "true"; renderReadiness(); });
     }).catch(function () { /* offline or not allowed: keep what the phone has, within its age limit */ });
   }
 
@@ -65,21 +65,66 @@
     return node;
   }
 
+  // The pages a hulpverlener writes from, offline: choose a client from the phone's copy, then
+  // write on the client's card (notes, visits) or in the incident form.
+  var SECTIONS = {
+    notities: { title: "Notitie maken", nav: "/notities/", anchor: "#notities",
+                text: "Kies de cliënt. Je schrijft de notitie op de pagina van de cliënt; die wordt verstuurd zodra er verbinding is." },
+    bezoeken: { title: "Huisbezoeken", nav: "/notities/", anchor: "#bezoek",
+                text: "Kies de cliënt om een bezoek te plannen, in of uit te checken. Wie er verder binnen is, zie je alleen met verbinding." }
+  };
+
+  function markNav(href) {
+    document.querySelectorAll(".bottomnav a").forEach(function (a) {
+      if (a.getAttribute("href") === href) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+    });
+  }
+
+  function renderIncidentsShell(title, body) {
+    title.textContent = "Incidenten";
+    document.title = "Incidenten (offline) · Veldwijzer";
+    markNav("/incidenten/");
+    body.textContent = "";
+    body.appendChild(el("p", null, "Het overzicht van incidenten en evaluaties zie je met verbinding. Vastleggen wat er gebeurde kan ook nu: het wordt verstuurd zodra er verbinding is."));
+    var a = el("a", "button button-primary", "Incident vastleggen");
+    a.href = "/incidenten/nieuw";
+    body.appendChild(a);
+  }
+
+  function outboxSection(body) {
+    var section = el("section", "outbox");
+    section.setAttribute("data-outbox-list", "");
+    section.setAttribute("aria-labelledby", "outbox-title");
+    var h2 = el("h2", null, "Nog niet verstuurd");
+    h2.id = "outbox-title";
+    var empty = el("p", "muted", "Niets wacht op deze telefoon.");
+    empty.setAttribute("data-outbox-empty", "");
+    var list = el("ul", "note-list");
+    list.setAttribute("data-outbox-items", "");
+    [h2, empty, list].forEach(function (n) { section.appendChild(n); });
+    body.appendChild(section);
+  }
+
   function renderOffline(root) {
     var parts = window.location.pathname.split("/").filter(Boolean); // ["clienten", id?, "briefing"?]
     var title = document.getElementById("offline-title");
     var body = document.getElementById("offline-body");
+    if (parts[0] === "incidenten") { renderIncidentsShell(title, body); return Promise.resolve(); }
+    var section = SECTIONS[parts[0]];
+    if (section) { title.textContent = section.title; markNav(section.nav); document.title = section.title + " (offline) · Veldwijzer"; }
     return V.vault.status().then(function (vault) {
       if (vault !== "open") {
-        title.textContent = vault === "locked" ? "Vergrendeld" : "Geen gegevens op deze telefoon";
+        if (!section) title.textContent = parts.length === 1 ? "Cliënten" : vault === "locked" ? "Vergrendeld" : "Geen gegevens op deze telefoon";
         body.textContent = "";
         body.appendChild(el("p", null, vault === "locked"
           ? "Ontgrendel met je pincode om je cliënten te zien."
           : "Er staan geen cliënten op deze telefoon. Stel met verbinding een pincode in."));
-        var ask = el("button", "button button-primary", vault === "locked" ? "Ontgrendelen" : "Pincode instellen");
-        ask.type = "button";
-        ask.addEventListener("click", function () { document.dispatchEvent(new CustomEvent("veldwijzer:vault-ask")); });
-        body.appendChild(ask);
+        if (vault === "locked") {
+          var ask = el("button", "button button-primary", "Ontgrendelen");
+          ask.type = "button";
+          ask.addEventListener("click", function () { document.dispatchEvent(new CustomEvent("veldwijzer:vault-ask")); });
+          body.appendChild(ask);
+        }
         return false;
       }
       return true;
@@ -105,8 +150,10 @@
       if (meta && stamp) stamp.textContent = "Offline kopie, bijgewerkt " + new Date(meta.synced_at).toLocaleString("nl-NL");
       if (parts.length === 1) {
         return allClients().then(function (clients) {
-          title.textContent = "Cliënten";
+          var section = SECTIONS[parts[0]];
+          title.textContent = section ? section.title : "Cliënten";
           body.textContent = "";
+          if (section) body.appendChild(el("p", null, section.text));
           if (!clients.length) {
             return expiredNote(body).then(function (shown) {
               if (!shown) body.appendChild(el("p", null, "Er staan geen cliënten op deze telefoon."));
@@ -116,12 +163,16 @@
           clients.sort(function (a, b) { return a.name.localeCompare(b.name, "nl"); }).forEach(function (c) {
             var li = el("li", "client");
             var a = el("a", "client-name", c.name);
-            a.href = "/clienten/" + c.id;
+            a.href = "/clienten/" + c.id + (section ? section.anchor : "");
             li.appendChild(a);
             li.appendChild(el("p", "client-meta", c.date_of_birth.split("-").reverse().join("-") + " · " + c.postcode_area));
             list.appendChild(li);
           });
           body.appendChild(list);
+          if (parts[0] === "notities") {
+            outboxSection(body);
+            document.dispatchEvent(new CustomEvent("veldwijzer:offline-view"));
+          }
         });
       }
       return getClient(parts[1]).then(function (c) {
@@ -224,17 +275,102 @@
     });
   });
 
+  // -- ready for the road: what this phone holds before the signal goes --------------------------
+
+  function clock(ms) {
+    var d = new Date(ms), hm = d.toLocaleTimeString("nl-NL", { hour: "2-digit", minute: "2-digit" });
+    return d.toDateString() === new Date().toDateString() ? hm
+      : d.toLocaleDateString("nl-NL", { weekday: "long", day: "numeric", month: "long" }) + " " + hm;
+  }
+
+  function clientCount() {
+    return store.transaction(["clients"], "readonly", function (s) { return store.request(s.clients.count()); });
+  }
+
+  function warmed() {
+    if (!window.caches) return Promise.resolve(false);
+    return caches.match("/__veldwijzer/warm-version", { cacheName: "veldwijzer-pages" }).then(function (hit) { return !!hit; },
+      function () { return false; });
+  }
+
+  // Why there are no clients on this phone, with the one thing that fixes it.
+  function missingReason(vault, meta, expired) {
+    if (vault === "unset") {
+      return { why: "Er staan geen cliënten op deze telefoon: je hebt nog geen pincode gekozen. Zonder verbinding zie je dan geen crisiskaart of briefing.",
+               fix: "Pincode kiezen", action: "vault" };
+    }
+    if (expired && expired.reason === "pin") {
+      return { why: "Er staan geen cliënten op deze telefoon: ze zijn gewist omdat te vaak een verkeerde pincode is ingevuld. Ontgrendel met verbinding om ze weer op te halen.",
+               fix: "Ontgrendelen", action: "vault" };
+    }
+    if (vault === "locked" && !meta) return { why: "Er staan nog geen cliënten op deze telefoon. Ontgrendel om ze op te halen.", fix: "Ontgrendelen", action: "vault" };
+    if (expired) {
+      return { why: "Er staan geen cliënten op deze telefoon: ze zijn gewist na " + (expired.hours || 72) + " uur zonder verbinding.",
+               fix: "Nu ophalen", action: "fetch" };
+    }
+    if (!meta) return { why: "Je cliënten zijn nog niet op deze telefoon opgehaald.", fix: "Nu ophalen", action: "fetch" };
+    return null;
+  }
+
+  function renderReadiness() {
+    var box = document.querySelector("[data-readiness]");
+    if (!box || role !== "hulpverlener") return Promise.resolve();
+    return Promise.all([V.vault.status(), store.getMeta("caseload"), store.getMeta("caseload-expired"), clientCount(),
+                        warmed(), V.vault.offlineState()]).then(function (r) {
+      var vault = r[0], meta = r[1], expired = r[2], count = r[3], offline = r[5];
+      var ok = box.querySelector("[data-readiness-ok]");
+      var missing = box.querySelector("[data-readiness-missing]");
+      var list = box.querySelector("[data-readiness-list]");
+      var reason = missingReason(vault, meta, expired);
+      missing.hidden = !reason;
+      ok.hidden = !!reason;
+      if (reason) {
+        missing.querySelector("[data-readiness-why]").textContent = reason.why;
+        var fix = missing.querySelector("[data-readiness-fix]");
+        fix.textContent = reason.fix;
+        fix.dataset.action = reason.action;
+      } else {
+        var until = meta.synced_at + (meta.max_age_hours || 72) * HOUR;
+        ok.textContent = "Klaar voor onderweg: " + count + (count === 1 ? " cliënt" : " cliënten") + " op deze telefoon, tot " + clock(until) + ".";
+      }
+      list.textContent = "";
+      list.appendChild(el("li", null, r[4] ? "Stappenplannen, 112-belkaart en contacten: klaar voor gebruik zonder verbinding."
+        : "Stappenplannen en contacten worden nog op deze telefoon gezet…"));
+      if (!reason && offline.until) {
+        list.appendChild(el("li", null, offline.possible ? "Ontgrendelen zonder verbinding kan tot " + clock(offline.until) + "."
+          : "Ontgrendelen kan nu alleen met verbinding."));
+      }
+      box.hidden = false;
+    }).catch(function () {});
+  }
+
+  document.addEventListener("click", function (event) {
+    var fix = event.target.closest && event.target.closest("[data-readiness-fix]");
+    if (!fix) return;
+    if (fix.dataset.action === "vault") { document.dispatchEvent(new CustomEvent("veldwijzer:vault-ask")); return; }
+    fix.disabled = true;
+    refresh().then(function () { fix.disabled = false; renderReadiness(); });
+  });
+
   V.caseload = { refresh: refresh };
   var offlineRoot = document.querySelector("[data-offline-clients]");
   if (!role && !offlineRoot) return; // logged out: do not even open the database
   expire().then(function () {
     if (offlineRoot) renderOffline(offlineRoot);
     showSelected();
+    renderReadiness();
   });
+  document.addEventListener("veldwijzer:vault-later", renderReadiness);
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "warmed") renderReadiness();
+    });
+  }
   // Unlocked (or set up) later: show what needed the key, and fetch the copy if there was none.
   document.addEventListener("veldwijzer:vault", function () {
     if (offlineRoot) renderOffline(offlineRoot);
     showSelected();
+    renderReadiness();
     if (role === "hulpverlener") refresh();
   });
   // Refresh the copy whenever app.js finds the server reachable (page load, back online).

@@ -15,6 +15,11 @@
   var TIMER_MS = 60000;
   var KIND = { observatie: "Observatie", afspraak: "Afspraak", incident: "Incident" };
   if (role !== "hulpverlener" && !shell) return;
+  if (shell && role && role !== "hulpverlener") {  // the shared offline shell, on a police or coordinator phone
+    var bar = document.getElementById("sync-bar");
+    if (bar) bar.hidden = true;
+    return;
+  }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);

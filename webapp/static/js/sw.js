@@ -81,8 +81,10 @@ function networkThenKept(request, isPage) {
         // A client page is never kept here; its offline view is built from IndexedDB. The incident
         // form has a shell of its own that is filled from there too.
         var path = new URL(request.url).pathname;
-        var fallback = path.indexOf("/clienten/") === 0 ? OFFLINE_CLIENTS_URL
-          : path.indexOf("/incidenten/nieuw") === 0 ? OFFLINE_INCIDENT_URL : OFFLINE_URL;
+        // The pages a hulpverlener writes from (notes, visits, incidents) have data-free shells
+        // too: caseload.js lets the user choose a client from the phone's copy.
+        var fallback = path.indexOf("/incidenten/nieuw") === 0 ? OFFLINE_INCIDENT_URL
+          : /^\/(clienten|notities|bezoeken|incidenten)\/?$|^\/clienten\//.test(path) ? OFFLINE_CLIENTS_URL : OFFLINE_URL;
         return caches.match(fallback).then(function (offline) {
           return offline || new Response("Geen verbinding", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
         });
