@@ -192,7 +192,7 @@ def test_after_72_hours_without_a_sync_the_caseload_goes_and_waiting_notes_stay(
     expect(page.get_by_text(re.compile("zijn gewist: deze telefoon had 72 uur geen verbinding"))).to_be_visible()
     expect(page.get_by_text(re.compile("Ik gebruik lithium"))).to_have_count(0)
     assert page.evaluate(COUNT_ROWS) == {"clients": 0, "outbox": 1}
-    expect(page.locator("#sync-bar")).to_contain_text("1 item wacht")
+    expect(page.locator("#sync-bar")).to_contain_text("1 notitie wacht")
     screenshot(page, "caseload-expired-note-waiting")
 
     live_server.start()

@@ -77,7 +77,7 @@ def test_incident_offline_from_the_flow_then_evaluated_by_ggz_and_police(browser
     expect(page.get_by_text("Opgeslagen op deze telefoon.")).to_be_visible()
     expect(page.locator("[data-incident-outbox]")).to_contain_text("Nog niet verstuurd")
     expect(page.locator("[data-incident-outbox]")).to_contain_text("Sam de Vries")
-    expect(page.locator("#sync-bar")).to_contain_text("1 item wacht")
+    expect(page.locator("#sync-bar")).to_contain_text("1 incident wacht")
     expect(page.get_by_label("Wat gebeurde er?")).to_have_value("")
     screenshot(page, "incident-waiting-offline")
     assert stored_incidents(live_app) == []

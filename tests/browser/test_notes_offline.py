@@ -44,7 +44,7 @@ def test_three_notes_offline_then_exactly_once(context, live_app, live_server):
              "Afgesproken: morgen bellen met zus Eva."]
     for text in texts:
         write_note(page, text)
-    expect(page.locator("#sync-bar")).to_contain_text("3 items wachten")
+    expect(page.locator("#sync-bar")).to_contain_text("3 notities wachten")
     screenshot(page, "notes-waiting-offline")
 
     # The tab is closed and opened again, still without a server: the notes are still there.

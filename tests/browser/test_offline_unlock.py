@@ -242,3 +242,38 @@ def test_after_later_home_warns_and_every_writing_page_opens_offline(context, li
         page.get_by_role("link", name=re.compile(tile)).click()
         expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
         expect(page.get_by_text(re.compile("niet op dit toestel opgeslagen|alleen met verbinding. Zodra"))).to_have_count(0)
+
+
+def test_the_sync_bar_names_what_waits_and_asks_to_unlock_once_back_online(context, live_app, live_server):
+    page = context.new_page()
+    sam_url = open_sam_ready_for_offline(page, live_server)
+    bar = page.locator("#sync-bar")
+    live_server.stop()
+    page.goto(sam_url)
+    texts = ["Eerste notitie zonder bereik.", "Tweede notitie zonder bereik."]
+    for text in texts:
+        write_note(page, text)
+    expect(bar).to_contain_text("2 notities wachten")
+    bar.get_by_role("button", name="Nu synchroniseren").click()
+    expect(bar).to_contain_text("geen verbinding: gaat vanzelf zodra die er is")
+    page.get_by_role("button", name="Vergrendel").click()
+
+    live_server.start()
+    page.goto(sam_url)
+    expect(bar).to_contain_text("2 notities wachten")
+    expect(bar).to_contain_text("ontgrendel om te versturen")
+    screenshot(page, "sync-bar-locked-online")
+    bar.get_by_role("button", name="Ontgrendel").click()
+    page.locator("#vault").get_by_role("textbox", name="Pincode").fill(PIN)
+    page.locator("#vault").get_by_role("button", name="Ontgrendelen").click()
+    expect(bar).to_contain_text("Alles verstuurd", timeout=20_000)
+    expect(bar).to_contain_text(re.compile(r"verstuurd om \d\d:\d\d"))
+    assert sorted(stored_notes(live_app)) == sorted(texts)
+
+    # The account page says whether the browser keeps this storage and whether the app is installed.
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Account en beveiliging").click()
+    phone = page.get_by_role("region", name="Deze telefoon")
+    expect(phone.get_by_text(re.compile("^Opslag: (blijvend|niet blijvend)"))).to_be_visible()
+    expect(phone.get_by_text(re.compile(r"In gebruik: [\d,.]+ MB van [\d,.]+ MB"))).to_be_visible()
+    expect(phone.get_by_text(re.compile("Veldwijzer staat niet op het beginscherm"))).to_be_visible()

@@ -27,10 +27,14 @@ def test_shell_opens_offline_after_login(page, live_server):
     expect(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Stappenplan")).to_be_visible()
     screenshot(page, "shell-offline")
 
-    # A screen never opened before: the offline page, still with the way to 112.
-    page.goto(live_server.url + "/notities/")
+    # A screen that needs the server (the own audit log): the offline page, still with the way to
+    # 112, what does work offline for this role, and the sync bar.
+    page.goto(live_server.url + "/logboek/mijn")
     expect(page.get_by_role("heading", name="Geen verbinding")).to_be_visible()
     expect(page.get_by_role("link", name="Bel 112")).to_have_attribute("href", "tel:112")
+    expect(page.get_by_role("link", name="Notitie maken")).to_be_visible()
+    expect(page.get_by_role("link", name="112-belkaart: wat zeg ik?")).to_be_visible()
+    expect(page.locator("#sync-bar")).to_be_visible()
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     expect(nav.get_by_role("link", name="Notities")).to_be_visible()
     expect(nav.get_by_role("link", name="AOP")).to_be_hidden()  # not for this role

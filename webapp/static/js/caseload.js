@@ -340,6 +340,10 @@
         list.appendChild(el("li", null, offline.possible ? "Ontgrendelen zonder verbinding kan tot " + clock(offline.until) + "."
           : "Ontgrendelen kan nu alleen met verbinding."));
       }
+      if (wantsInstallHint()) {
+        list.appendChild(el("li", null, "Zet Veldwijzer op je beginscherm, anders kan je iPhone de gegevens na 7 dagen " +
+          "zonder gebruik wissen. " + installHow()));
+      }
       box.hidden = false;
     }).catch(function () {});
   }
@@ -352,6 +356,60 @@
     refresh().then(function () { fix.disabled = false; renderReadiness(); });
   });
 
+  // -- storage the browser does not evict, and the app on the home screen ------------------------
+
+  function installed() {
+    return (window.matchMedia && window.matchMedia("(display-mode: standalone)").matches) || navigator.standalone === true;
+  }
+
+  function isIos() { return /iPhone|iPad|iPod/.test(navigator.userAgent); }
+
+  function installHow() {
+    return isIos() ? "Tik in Safari op de deelknop en kies ‘Zet op beginscherm’."
+      : "Kies in het menu van de browser ‘Toevoegen aan startscherm’ of ‘App installeren’.";
+  }
+
+  function askPersistence() {
+    if (!navigator.storage || !navigator.storage.persisted) return Promise.resolve(null);
+    return navigator.storage.persisted().then(function (yes) { return yes || navigator.storage.persist(); })
+      .catch(function () { return null; });
+  }
+
+  function renderStorage(box) {
+    var est = navigator.storage && navigator.storage.estimate ? navigator.storage.estimate() : Promise.resolve(null);
+    Promise.all([askPersistence(), est.catch(function () { return null; })]).then(function (r) {
+      box.querySelector("[data-storage-persisted]").textContent = r[0] === true
+        ? "Opslag: blijvend. De browser wist de gegevens van Veldwijzer niet vanzelf."
+        : "Opslag: niet blijvend. De browser kan de gegevens wissen als de telefoon vol raakt of de app lang niet is gebruikt.";
+      if (r[1] && r[1].quota) {
+        var mb = function (n) { return (n / 1e6).toLocaleString("nl-NL", { maximumFractionDigits: 1 }) + " MB"; };
+        var line = box.querySelector("[data-storage-estimate]");
+        line.textContent = "In gebruik: " + mb(r[1].usage || 0) + " van " + mb(r[1].quota) + ".";
+        line.hidden = false;
+      }
+      var inst = box.querySelector("[data-storage-installed]");
+      inst.textContent = installed() ? "Veldwijzer staat als app op het beginscherm."
+        : "Veldwijzer staat niet op het beginscherm. " + installHow() +
+          (isIos() ? " Op een iPhone kan de browser de gegevens anders na 7 dagen zonder gebruik wissen." : "");
+      inst.hidden = false;
+    });
+  }
+
+  // On iOS a web app that is not on the home screen can lose its storage after 7 days and never
+  // syncs in the background: say once how to add it.
+  var installHint = null;  // decided once per page, shown on one page only
+
+  function wantsInstallHint() {
+    if (installHint === null) {
+      var key = "veldwijzer.install-hint";
+      installHint = false;
+      try {
+        if (!installed() && isIos() && !localStorage.getItem(key)) { localStorage.setItem(key, "1"); installHint = true; }
+      } catch (e) { /* private mode */ }
+    }
+    return installHint;
+  }
+
   V.caseload = { refresh: refresh };
   var offlineRoot = document.querySelector("[data-offline-clients]");
   if (!role && !offlineRoot) return; // logged out: do not even open the database
@@ -359,6 +417,9 @@
     if (offlineRoot) renderOffline(offlineRoot);
     showSelected();
     renderReadiness();
+    var storageBox = document.querySelector("[data-phone-storage]");
+    if (storageBox) renderStorage(storageBox);
+    else if (role === "hulpverlener") askPersistence();
   });
   document.addEventListener("veldwijzer:vault-later", renderReadiness);
   if (navigator.serviceWorker) {

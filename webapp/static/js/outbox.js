@@ -157,7 +157,17 @@
       }
       return;
     }
-    if (event.target.closest && event.target.closest("[data-sync-now]")) start("button", true);
+    if (event.target.closest && event.target.closest("[data-sync-unlock]")) {
+      document.dispatchEvent(new CustomEvent("veldwijzer:vault-ask"));
+    }
+    if (event.target.closest && event.target.closest("[data-sync-now]")) {
+      // Offline, say why nothing goes (it goes by itself once there is a connection again).
+      start("button", true).then(function () {
+        if (document.documentElement.dataset.connection !== "offline") return;
+        var last = document.querySelector("#sync-bar [data-sync-last]");
+        if (last) last.textContent = "geen verbinding: gaat vanzelf zodra die er is";
+      });
+    }
   });
 
   // -- showing waiting items where they belong --------------------------------------------------------
@@ -316,22 +326,47 @@
     container.querySelector("[data-outbox-empty]").hidden = items.length > 0;
   }
 
-  function renderBar(status) {
+  // "2 notities en 1 bezoek": what waits, named as the user knows it.
+  var NAMES = { note: ["notitie", "notities"], visit: ["bezoek", "bezoeken"], incident: ["incident", "incidenten"] };
+
+  function describe(items) {
+    var counts = {}, order = [];
+    items.forEach(function (i) {
+      var kind = NAMES[String(i.type).split(".")[0]] ? String(i.type).split(".")[0] : "item";
+      if (!counts[kind]) { counts[kind] = 0; order.push(kind); }
+      counts[kind] += 1;
+    });
+    var parts = order.map(function (kind) {
+      var names = NAMES[kind] || ["item", "items"];
+      return counts[kind] + " " + names[counts[kind] === 1 ? 0 : 1];
+    });
+    return parts.length > 1 ? parts.slice(0, -1).join(", ") + " en " + parts[parts.length - 1] : parts[0];
+  }
+
+  function hhmm(ms) { return new Date(ms).toLocaleTimeString("nl-NL", { hour: "2-digit", minute: "2-digit" }); }
+
+  function renderBar(status, vault) {
     var bar = document.getElementById("sync-bar");
     var login = document.getElementById("sync-login");
     if (!bar) return;
     var waiting = bar.querySelector("[data-sync-waiting]");
     var last = bar.querySelector("[data-sync-last]");
     var s = status.state;
-    waiting.textContent = status.waiting === 0 ? "Alles verstuurd" :
-      (status.waiting === 1 ? "1 item wacht" : status.waiting + " items wachten");
+    var pending = status.items.filter(function (i) { return i.state !== "attention"; });
+    var locked = pending.length > 0 && vault !== "open";
+    if (pending.length) waiting.textContent = describe(pending) + (pending.length === 1 ? " wacht" : " wachten");
+    else waiting.textContent = s.last_success ? "Alles verstuurd" : "Niets te versturen";
     if (status.attention) waiting.textContent += " · " + status.attention + " niet verwerkt";
-    last.textContent = s.last_success ? "laatst gelukt " + new Date(s.last_success).toLocaleTimeString("nl-NL", { hour: "2-digit", minute: "2-digit" })
-                                       : "nog niet gesynchroniseerd";
+    if (locked) last.textContent = "ontgrendel om te versturen";
+    else if (!s.last_success) last.textContent = "nog niet gesynchroniseerd";
+    else if (!pending.length && s.last_sent) last.textContent = "verstuurd om " + hhmm(s.last_sent);
+    else last.textContent = "laatst gelukt " + hhmm(s.last_success);
+    var unlock = bar.querySelector("[data-sync-unlock]");
+    if (unlock) unlock.hidden = !locked;
+    bar.querySelector("[data-sync-now]").hidden = locked;
     bar.dataset.waiting = String(status.waiting);
     bar.dataset.attention = String(status.attention);
     if (login) login.hidden = !s.login_needed;
-    if (s.locked && status.waiting) last.textContent = "vergrendeld: ontgrendel om te versturen";
     var update = document.getElementById("sync-update");
     if (update) update.hidden = !s.update_needed;
   }
@@ -344,15 +379,15 @@
   }
 
   function render() {
-    return Promise.all([sync.status(),
+    return Promise.all([sync.status(), V.vault.status().catch(function () { return "unset"; }),
       store.transaction(["notes", "visits"], "readonly", function (s) {
         return Promise.all([store.request(s.notes.getAll()), store.request(s.visits.getAll())]);
       })]).then(function (values) {
-      var status = values[0];
-      return Promise.all([openAll(status.items), openAll(values[1][0]), openAll(values[1][1])]).then(function (opened) {
+      var status = values[0], vault = values[1];
+      return Promise.all([openAll(status.items), openAll(values[2][0]), openAll(values[2][1])]).then(function (opened) {
         status.items.forEach(function (item, i) { item.payload = opened[0][i]; });
         var notes = opened[1].filter(Boolean), visits = opened[2].filter(Boolean);
-        renderBar(status);
+        renderBar(status, vault);
         document.querySelectorAll("[data-notes-for]").forEach(function (list) { renderNotes(list, status.items, notes); });
         document.querySelectorAll("section.visits[data-client]").forEach(function (section) { renderVisits(section, status.items, visits); });
         var page = document.querySelector("[data-outbox-list]");

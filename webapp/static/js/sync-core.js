@@ -280,8 +280,10 @@
         return pullAll().then(function () { return pushed; });
       })
       .then(function (pushed) {
-        return setState({ running: false, last_success: Date.now(), failures: 0, login_needed: false,
-                          update_needed: false, locked: false, error: null, next_try: null }).then(function () { return { ok: true, sent: pushed.sent }; });
+        var done = { running: false, last_success: Date.now(), failures: 0, login_needed: false,
+                     update_needed: false, locked: false, error: null, next_try: null };
+        if (pushed.sent) done.last_sent = done.last_success;  // "Verstuurd om 14:05"
+        return setState(done).then(function () { return { ok: true, sent: pushed.sent }; });
       }, function (err) {
         return store.getMeta("sync").then(function (state) {
           var failures = ((state && state.failures) || 0) + 1;
