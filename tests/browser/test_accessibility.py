@@ -115,7 +115,8 @@ def test_the_offline_screens_have_no_wcag_violations(axe_page, live_server):
     wait_until_offline_ready(page)
     live_server.stop()
     found = check(page, live_server, [("offline-home", "/"), ("offline-belkaart", "/stappenplan/belkaart"),
-                                      ("offline-pagina", "/bezoeken/")], connection="offline")
+                                      ("offline-notities", "/notities/"), ("offline-incidenten", "/incidenten/"),
+                                      ("offline-pagina", "/logboek/mijn")], connection="offline")
     assert page.get_by_role("heading", name="Geen verbinding").is_visible()  # the last one was never kept
     assert not found, "\n" + "\n".join(found)
 
