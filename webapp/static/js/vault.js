@@ -219,8 +219,13 @@
   // The offline rules as the server last gave them, and when the phone last unlocked online.
   function windowOf(body, previous) {
     return { online_at: Date.now(), last_seen: Date.now(), failures: 0,
-             hours: body.offline_unlock_hours || (previous && previous.hours) || 12,
-             attempts: body.offline_pin_attempts || (previous && previous.attempts) || 5 };
+             hours: pick(body.offline_unlock_hours, previous && previous.hours, 12),
+             attempts: pick(body.offline_pin_attempts, previous && previous.attempts, 5) };
+  }
+
+  function pick() {  // the first given number (0 counts: it turns offline unlocking off)
+    for (var i = 0; i < arguments.length; i++) if (typeof arguments[i] === "number") return arguments[i];
+    return null;
   }
 
   function saveWindow(w) { return store.setMeta("vault-window", w); }
