@@ -27,6 +27,16 @@ def stop_app_and_worker(context, page):
     return fresh
 
 
+def sam_ready_then_phone_cut_off(context, live_server):
+    """Sam opened online with a PIN; then the app closed and its worker stopped (the key it held is
+    gone), and the server down."""
+    page = context.new_page()
+    sam_url = open_sam_ready_for_offline(page, live_server)
+    page = stop_app_and_worker(context, page)
+    live_server.stop()
+    return page, sam_url
+
+
 def localhost(server):
     """WebAuthn needs a domain as its relying party, not an IP address."""
     return SimpleNamespace(url=f"http://localhost:{server.port}")
@@ -50,7 +60,8 @@ def unlock_offline_with_pin(page, pin=PIN):
 
 
 def sam_offline_then_note_exactly_once(page, live_app, live_server, sam_url, unlock, name):
-    live_server.stop()
+    if live_server.running:
+        live_server.stop()
     page.goto(sam_url)
     expect(page.locator("#connection")).to_contain_text("Offline")
     expect(page.get_by_role("heading", name="Vergrendeld", exact=True)).to_be_visible()
@@ -82,9 +93,7 @@ def sam_offline_then_note_exactly_once(page, live_app, live_server, sam_url, unl
 
 
 def test_with_the_pin_sam_opens_offline_after_the_app_and_its_worker_were_stopped(context, live_app, live_server):
-    page = context.new_page()
-    sam_url = open_sam_ready_for_offline(page, live_server)
-    page = stop_app_and_worker(context, page)
+    page, sam_url = sam_ready_then_phone_cut_off(context, live_server)
     sam_offline_then_note_exactly_once(page, live_app, live_server, sam_url, unlock_offline_with_pin, "pin")
 
 
@@ -122,10 +131,7 @@ def test_five_wrong_pins_offline_wipe_the_caseload_and_the_waiting_note_is_sent_
     from webapp.auth.models import UserSession
     from webapp.db import db, utcnow
 
-    page = context.new_page()
-    sam_url = open_sam_ready_for_offline(page, live_server)
-    page = stop_app_and_worker(context, page)
-    live_server.stop()
+    page, sam_url = sam_ready_then_phone_cut_off(context, live_server)
     page.goto(sam_url)
     panel = page.locator("#vault")
 
@@ -186,10 +192,7 @@ SHIFT_WINDOW = """async (hours) => {
 
 
 def test_past_the_window_offline_unlock_is_refused_in_plain_dutch(context, live_app, live_server):
-    page = context.new_page()
-    sam_url = open_sam_ready_for_offline(page, live_server)
-    page = stop_app_and_worker(context, page)
-    live_server.stop()
+    page, sam_url = sam_ready_then_phone_cut_off(context, live_server)
     # The phone's clock is now 13 hours past the last online unlock (the window is 12 hours).
     page.goto(sam_url)
     page.evaluate(SHIFT_WINDOW, 13)
