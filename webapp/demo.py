@@ -162,7 +162,8 @@ def load_demo_cards() -> None:
 
     save_crisiskaart(clients["Sam de Vries"], {"made_on": today - dt.timedelta(days=120), "signed_by": "Sam de Vries en Fatima El Amrani (FACT)",
                                                "valid_until": today + dt.timedelta(days=245)}, {
-        "persoonlijk": text("Noem me Sam. Ik woon alleen, op de eerste verdieping; de bel werkt niet, klop hard.", True),
+        "persoonlijk": text("Noem me Sam. Ik woon alleen.", True),
+        "toegang": text("Eerste verdieping, de deur naast de bakker. De bel werkt niet: klop hard.", True),
         "contactpersonen": {"entries": [
             {"relation": "zus", "name": "Eva de Vries", "phone": "+31620111222"},
             {"relation": "behandelaar", "name": "Fatima El Amrani", "phone": "+31620333444"},

@@ -109,6 +109,7 @@ class BelkaartItem:
     sources: tuple[Source, ...]
     say: str | None = None
     points: tuple[str, ...] = ()
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,8 @@ def load_belkaart(path: Path) -> Belkaart:
                 if name not in PLACEHOLDERS:
                     raise FlowError(f"{path.name}: onderdeel '{row['id']}': onbekende invulplek {{{name}}}")
             result.append(BelkaartItem(id=row["id"], title=row["title"], sources=_sources(row["sources"]),
-                                       say=row.get("say"), points=tuple(row.get("points") or ())))
+                                       say=row.get("say"), points=tuple(row.get("points") or ()),
+                                       label=row.get("label")))
         return tuple(result)
 
     return Belkaart(id=data["id"], version=data["version"], title=data["title"], summary=data["summary"],

@@ -13,7 +13,10 @@ SOURCE_DOCUMENTS = {
 }
 ROLES = ("hulpverlener", "wijkagent", "coordinator")
 STEP_KINDS = ("question", "info", "checklist", "outcome")
-PLACEHOLDERS = ("organisatie", "adres", "postcode", "naam_gebruiker", "client_naam")
+# The belkaart's fill-in places: from the user's account, from the selected client's record (on the
+# phone), or always a prompt (wat_nu: only the caller knows what happens now).
+PLACEHOLDERS = ("organisatie", "naam_gebruiker", "functie", "adres", "toegang", "client_naam", "medicatie", "helpt",
+                "wat_nu")
 
 
 class SourceSchema(Schema):
@@ -113,6 +116,7 @@ class FlowSchema(Schema):
 class BelkaartItemSchema(Schema):
     id = fields.String(required=True, validate=SLUG)
     title = fields.String(required=True)
+    label = fields.String()  # one word on the one-screen card ("Waar", "Wie")
     say = fields.String()
     points = fields.List(fields.String())
     sources = fields.List(fields.Nested(SourceSchema), required=True,

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import re
-
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
 
 from webapp.access import roles_required
 from webapp.auth.models import Role
@@ -12,7 +9,7 @@ from webapp.contacts.phones import InvalidInput, normalise_postcode_area
 from webapp.contacts.services import contact_options, region_contacts, resolve_calls, resolve_target
 from webapp.flows import bp
 from webapp.flows.forms import AgreementForm
-from webapp.flows.services import agreement_for, delete_agreement, flows_for, library, save_agreement
+from webapp.flows.services import agreement_for, delete_agreement, fill_belkaart, flows_for, library, save_agreement
 from webapp.security import OFFLINE_HEADER
 
 
@@ -39,33 +36,13 @@ def index():
         "flows/index.html", flows=flows_for(current_user.role.value), belkaart=library().belkaart)))
 
 
-PLACEHOLDER_LABELS = {"adres": "adres", "postcode": "postcode", "client_naam": "naam cliënt",
-                      "organisatie": "organisatie", "naam_gebruiker": "je naam"}
-
-
-def fill_in(text: str) -> Markup:
-    """The belkaart's example sentence with what is known filled in. The client's details are
-    not known to this (cacheable) page: app.js fills them from the selected client, if any."""
-    known = {"organisatie": current_user.organisation.root.name, "naam_gebruiker": current_user.display_name}
-
-    def replace(match):
-        name = match.group(1)
-        value = known.get(name)
-        if value:
-            return f'<span class="fill fill-known">{escape(value)}</span>'
-        return f'<span class="fill" data-fill="{name}">[{PLACEHOLDER_LABELS[name]}]</span>'
-
-    parts = re.split(r"(\{\w+\})", text)
-    return Markup("".join(replace(re.match(r"\{(\w+)\}", p)) if re.fullmatch(r"\{\w+\}", p) else str(escape(p))
-                          for p in parts))
-
-
 @bp.get("/belkaart")
 @login_required
 def belkaart():
     emergency = resolve_target("112", current_user.region)
     return keep_offline(make_response(render_template(
-        "flows/belkaart.html", belkaart=library().belkaart, emergency=emergency, fill_in=fill_in)))
+        "flows/belkaart.html", belkaart=library().belkaart, emergency=emergency,
+        fill_in=lambda text: fill_belkaart(text, current_user))))
 
 
 @bp.get("/<flow_id>/")

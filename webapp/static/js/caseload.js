@@ -165,11 +165,23 @@
       if (!selected || Date.now() - selected.at > 12 * HOUR) return null;
       return V.vault.open(selected.sealed);
     }).then(function (c) {
-      if (!c) return;
-      var values = { adres: c.address, postcode: c.postcode, client_naam: c.name };
+      if (!c) return null;
+      // The belkaart's other places come from the client's crisiskaart in the caseload copy.
+      return getClient(c.id).then(function (record) { return { c: c, record: record }; }, function () { return { c: c }; });
+    }).then(function (found) {
+      if (!found) return;
+      var c = found.c, card = (found.record && found.record.belkaart) || {};
+      var values = { adres: c.address, client_naam: c.name, toegang: card.toegang, medicatie: card.medicatie,
+        helpt: card.helpt };
       fills.forEach(function (f) {
-        if (values[f.dataset.fill]) { f.textContent = values[f.dataset.fill]; f.classList.add("fill-known"); }
+        // Only the record's own words; where it has none, the prompt stays.
+        if (values[f.dataset.fill]) {
+          f.textContent = values[f.dataset.fill];
+          f.classList.add("fill-known");
+          f.classList.remove("fill-prompt");
+        }
       });
+      document.dispatchEvent(new CustomEvent("veldwijzer:selected", { detail: { id: c.id, postcode: c.postcode } }));
       if (banner) {
         banner.querySelector("[data-selected-name]").textContent = c.name + ", " + c.address;
         banner.hidden = false;
