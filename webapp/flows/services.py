@@ -84,7 +84,7 @@ BELKAART_PROMPTS = {
     "adres": "Straat, huisnummer, plaats?",
     "toegang": "Verdieping? Ingang? Hoe kom je binnen?",
     "client_naam": "Naam van de cliënt?",
-    "medicatie": "Medicatie of lichamelijke risico's?",
+    "medicatie": "Medicatie? Lichamelijke risico's?",
     "helpt": "Wat helpt bij deze persoon?",
     "wat_nu": "Wapen? Gewonden? Hoeveel mensen? Is het nog bezig?",
 }

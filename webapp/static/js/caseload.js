@@ -183,7 +183,9 @@
       });
       document.dispatchEvent(new CustomEvent("veldwijzer:selected", { detail: { id: c.id, postcode: c.postcode } }));
       if (banner) {
-        banner.querySelector("[data-selected-name]").textContent = c.name + ", " + c.address;
+        // The belkaart says the address in its own line: there the banner only names the client.
+        banner.querySelector("[data-selected-name]").textContent = c.name +
+          (banner.hasAttribute("data-name-only") ? "" : ", " + c.address);
         banner.hidden = false;
         banner.querySelector("button").addEventListener("click", function () {
           store.transaction(["meta"], "readwrite", function (s) { s.meta.delete("selected"); })
