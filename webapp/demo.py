@@ -110,6 +110,7 @@ def load_demo_data(force: bool = False) -> bool:
     ggz = org("GGZ Veldhaven", OrganisationKind.GGZ_INSTELLING, address="Lange Nieuwstraat 40, 3512 PH Domstad")
     team_centrum = org("FACT-team Domstad-Centrum", OrganisationKind.GGZ_TEAM, ggz)
     team_oost = org("FACT-team Domstad-Oost", OrganisationKind.GGZ_TEAM, ggz)
+    team_centrum.care_setting = team_oost.care_setting = "ambulant"  # FACT: care at the client's home
     org("Crisisdienst GGZ Veldhaven", OrganisationKind.GGZ_TEAM, ggz)
     eenheid = org("Politie-eenheid Middenland (demo)", OrganisationKind.POLITIE_EENHEID)
     basisteam = org("Basisteam Domstad-Centrum", OrganisationKind.POLITIE_BASISTEAM, eenheid)

@@ -110,3 +110,29 @@ def fill_belkaart(text: str, user) -> Markup:
 
     return Markup("".join(place(p[1:-1]) if re.fullmatch(r"\{\w+\}", p) else str(escape(p))
                           for p in re.split(r"(\{\w+\})", text)))
+
+
+# -- tailoring an outcome to who asks --------------------------------------------------------------
+
+SETTINGS = ("klinisch", "ambulant")
+# Call targets that exist in one setting only: the institution's own intervention team or
+# security is no help to a worker at a client's home.
+SETTING_ONLY_TARGETS = {"beveiliging": "klinisch"}
+# The steps of stap 3 (what to tell arriving officers): with a client selected, they link the briefing.
+BRIEFING_STEPS = {("politie-inschakelen", "stap-3-informatie"), ("politie-inschakelen", "stap-3-delen")}
+
+
+def care_setting(user, asked: str | None = None) -> str | None:
+    """Klinisch or ambulant: what the user chose in this walk through the flow, else the team's."""
+    if asked in SETTINGS:
+        return asked
+    return user.organisation.setting if user.organisation else None
+
+
+def calls_for_setting(groups, setting: str | None):
+    return [g for g in groups if SETTING_ONLY_TARGETS.get(g.target, setting) == setting or setting is None]
+
+
+def is_urgent(step) -> bool:
+    """An outcome that sends the user to 112: only what helps now belongs on it."""
+    return any(call.target == "112" for call in step.calls)

@@ -9,7 +9,8 @@ from webapp.contacts.phones import InvalidInput, normalise_postcode_area
 from webapp.contacts.services import contact_options, region_contacts, resolve_calls, resolve_target
 from webapp.flows import bp
 from webapp.flows.forms import AgreementForm
-from webapp.flows.services import agreement_for, delete_agreement, fill_belkaart, flows_for, library, save_agreement
+from webapp.flows.services import (BRIEFING_STEPS, SETTINGS, agreement_for, calls_for_setting, care_setting,
+                                   delete_agreement, fill_belkaart, flows_for, is_urgent, library, save_agreement)
 from webapp.security import OFFLINE_HEADER
 
 
@@ -58,11 +59,17 @@ def step(flow_id, step_id):
     flow = library().get(flow_id) or abort(404)
     step = flow.step(step_id) or abort(404)
     postcode, postcode_error = _postcode_from_query()
+    asked = request.args.get("setting")
+    setting = care_setting(current_user, asked)
     calls = resolve_calls(step.calls, current_user.region, postcode) if step.kind == "outcome" else []
     chosen = [a for a in flow.actions if a.id in set(request.args.getlist("gekozen"))]
     agreement = agreement_for(current_user.region, flow.id, step.id)
+    # What the walk carries from step to step: the postcode, and the setting when the user chose it.
+    query = {k: v for k, v in (("postcode", postcode), ("setting", asked if asked in SETTINGS else None)) if v}
     response = make_response(render_template(
-        "flows/step.html", flow=flow, step=step, calls=calls, postcode=postcode, postcode_error=postcode_error,
+        "flows/step.html", flow=flow, step=step, calls=calls_for_setting(calls, setting), postcode=postcode,
+        postcode_error=postcode_error, setting=setting, setting_known=asked not in SETTINGS and setting is not None,
+        query=query, urgent=is_urgent(step), briefing_step=(flow.id, step.id) in BRIEFING_STEPS,
         chosen=chosen, agreement=agreement, agreement_calls=contact_options(agreement.contacts) if agreement else []),
         422 if postcode_error else 200)
     return keep_offline(response)

@@ -160,7 +160,8 @@
   function showSelected() {
     var banner = document.getElementById("selected-client");
     var fills = document.querySelectorAll("[data-fill]");
-    if (!banner && !fills.length) return;
+    var briefings = document.querySelectorAll("[data-briefing-for-selected]");
+    if (!banner && !fills.length && !briefings.length) return;
     store.getMeta("selected").then(function (selected) {
       if (!selected || Date.now() - selected.at > 12 * HOUR) return null;
       return V.vault.open(selected.sealed);
@@ -181,6 +182,12 @@
           f.classList.remove("fill-prompt");
         }
       });
+      // Stap 3: the hand-over screen for this client (it opens offline too, from the caseload copy).
+      briefings.forEach(function (p) {
+        p.querySelector("a").href = "/clienten/" + encodeURIComponent(c.id) + "/briefing";
+        p.querySelector("[data-selected-first]").textContent = c.name;
+        p.hidden = false;
+      });
       document.dispatchEvent(new CustomEvent("veldwijzer:selected", { detail: { id: c.id, postcode: c.postcode } }));
       if (banner) {
         // The belkaart says the address in its own line: there the banner only names the client.
@@ -189,7 +196,10 @@
         banner.hidden = false;
         banner.querySelector("button").addEventListener("click", function () {
           store.transaction(["meta"], "readwrite", function (s) { s.meta.delete("selected"); })
-            .then(function () { banner.hidden = true; });
+            .then(function () {
+              banner.hidden = true;
+              briefings.forEach(function (p) { p.hidden = true; });
+            });
         });
       }
     }).catch(function () {});
