@@ -48,6 +48,7 @@
           s.visits.clear();
           s.meta.delete("caseload");
           s.meta.delete("selected");
+          s.meta.delete("selected-area");
           s.meta.delete("cursor");
           // No personal data: only why the offline view is empty now.
           s.meta.put({ key: "caseload-expired", value: { at: Date.now(), hours: meta.max_age_hours || 72 } });
@@ -154,7 +155,12 @@
   function selectClient(holder) {
     return V.vault.seal({ id: holder.dataset.client, name: holder.dataset.clientName,
       address: holder.dataset.clientAddress, postcode: holder.dataset.clientPostcode })
-      .then(function (sealed) { return store.setMeta("selected", { sealed: sealed, at: Date.now() }); });
+      .then(function (sealed) {
+        // The postcode area alone (four digits, no name) stays readable: a locked phone, offline,
+        // still shows the wijkagent of the client's area. The flows carry it in their URLs too.
+        return Promise.all([store.setMeta("selected", { sealed: sealed, at: Date.now() }),
+          store.setMeta("selected-area", { postcode: holder.dataset.clientPostcode, at: Date.now() })]);
+      });
   }
 
   function showSelected() {
@@ -162,6 +168,11 @@
     var fills = document.querySelectorAll("[data-fill]");
     var briefings = document.querySelectorAll("[data-briefing-for-selected]");
     if (!banner && !fills.length && !briefings.length) return;
+    store.getMeta("selected-area").then(function (area) {
+      if (area && Date.now() - area.at <= 12 * HOUR) {
+        document.dispatchEvent(new CustomEvent("veldwijzer:selected", { detail: { postcode: area.postcode } }));
+      }
+    }).catch(function () {});
     store.getMeta("selected").then(function (selected) {
       if (!selected || Date.now() - selected.at > 12 * HOUR) return null;
       return V.vault.open(selected.sealed);
@@ -195,7 +206,7 @@
           (banner.hasAttribute("data-name-only") ? "" : ", " + c.address);
         banner.hidden = false;
         banner.querySelector("button").addEventListener("click", function () {
-          store.transaction(["meta"], "readwrite", function (s) { s.meta.delete("selected"); })
+          store.transaction(["meta"], "readwrite", function (s) { s.meta.delete("selected"); s.meta.delete("selected-area"); })
             .then(function () {
               banner.hidden = true;
               briefings.forEach(function (p) { p.hidden = true; });
