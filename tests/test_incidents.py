@@ -182,7 +182,8 @@ def test_the_offline_shell_of_the_form_holds_no_data_and_is_precached(demo, care
 def test_the_outcome_pages_link_to_the_incident_form_for_the_hulpverlener_only(demo, care, login_as):
     page = care.get("/stappenplan/politie-inschakelen/bel-112").text
     assert 'href="/incidenten/nieuw?flow=politie-inschakelen&amp;stap=bel-112"' in page
-    assert "data-structural-for-selected" in page
+    assert "data-structural-for-selected" not in page  # not on the way to 112 (issue 14)
+    assert "data-structural-for-selected" in care.get("/stappenplan/politie-inschakelen/stap-2-verzoek").text
     assert "/incidenten/nieuw" not in care.get("/stappenplan/politie-inschakelen/start").text  # a question
     police = login_as(demo.user("demo-wijkagent")).get("/stappenplan/politie-inschakelen/bel-112").text
     assert "/incidenten/nieuw" not in police and "data-structural-for-selected" not in police
