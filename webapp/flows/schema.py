@@ -4,10 +4,19 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="moet een slug zijn: kleine letters, cijfers en streepjes")
+# The seed documents by their file prefix (the key in a flow file), and the short name the interface
+# shows: a reader should see "Handreiking GGZ–politie, stap 3", never a code like "000 §3.1".
 SOURCE_DOCUMENTS = {
     "000": "Handreiking (gewelds)incidenten GGZ–politie",
-    "001": "Convenant samenwerking politie en ggz (2023)",
-    "002": "Onderzoek samenwerking politie en zorgprofessionals",
+    "001": "Aangepast convenant samenwerking politie en ggz (2023)",
+    "002": "Onderzoek naar de samenwerking tussen politie en zorgprofessionals",
+    "003": "Hand-out 'Incident? Actie!'",
+    "004": "Toolkit 'Samen op in acuut'",
+}
+SOURCE_SHORT_NAMES = {
+    "000": "Handreiking GGZ–politie",
+    "001": "Convenant politie en ggz (2023)",
+    "002": "Onderzoek samenwerking politie en zorg",
     "003": "Hand-out 'Incident? Actie!'",
     "004": "Toolkit 'Samen op in acuut'",
 }
