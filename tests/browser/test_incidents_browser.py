@@ -206,7 +206,7 @@ def test_the_flow_warns_for_the_selected_client_and_the_terugmelding_is_one_tap(
     page.get_by_role("link", name="Naar stap 2: vraag de politie").click()
     expect(page.get_by_role("heading", name="Stap 2: vraag de politie om steun")).to_be_visible()
     warning = page.locator(".structural")
-    expect(warning).to_contain_text("Politiesteun voor Sam de Vries wordt structureel")
+    expect(warning).to_contain_text("Geplande politiesteun voor Sam de Vries wordt structureel")
     for when in dates:
         expect(warning).to_contain_text(local(when).strftime("%d-%m-%Y"))
     expect(warning).to_contain_text("inspanningsverplichting")
