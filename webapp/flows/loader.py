@@ -101,6 +101,13 @@ class Action:
 
 
 @dataclass(frozen=True)
+class PromptGroup:
+    label: str
+    items: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
 class Flow:
     id: str
     version: int
@@ -113,6 +120,7 @@ class Flow:
     phases: tuple[dict, ...] = ()
     actors: tuple[dict, ...] = ()
     actions: tuple[Action, ...] = ()
+    agreement_prompts: tuple[PromptGroup, ...] = ()
 
     def step(self, step_id: str) -> Step | None:
         return self.steps.get(step_id)
@@ -211,9 +219,12 @@ def load_flow(path: Path) -> Flow:
             no_police=bool(s.get("no_police")))
     actions = tuple(Action(id=a["id"], text=a["text"], phase=a["phase"], actor=a["actor"], source=Source(**a["source"]))
                     for a in data.get("actions") or ())
+    prompts = tuple(PromptGroup(label=g["label"], items=tuple(g["items"]), source=Source(**g["source"]))
+                    for g in data.get("agreement_prompts") or ())
     flow = Flow(id=data["id"], version=data["version"], title=data["title"], summary=data["summary"],
                 audience=tuple(data["audience"]), start=data["start"], steps=steps, content_hash=content_hash(raw),
-                phases=tuple(data.get("phases") or ()), actors=tuple(data.get("actors") or ()), actions=actions)
+                phases=tuple(data.get("phases") or ()), actors=tuple(data.get("actors") or ()), actions=actions,
+                agreement_prompts=prompts)
     check_graph(flow, path.name)
     return flow
 

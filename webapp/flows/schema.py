@@ -105,6 +105,14 @@ class ActionSchema(Schema):
     source = fields.Nested(SourceSchema, required=True)
 
 
+class PromptGroupSchema(Schema):
+    """A group of topics a coordinator may settle locally, e.g. 000's checklist 'Wat moeten we dan samen (lokaal) regelen?'."""
+
+    label = fields.String(required=True)
+    items = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    source = fields.Nested(SourceSchema, required=True)
+
+
 class FlowSchema(Schema):
     id = fields.String(required=True, validate=SLUG)
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
@@ -117,6 +125,7 @@ class FlowSchema(Schema):
     phases = fields.List(fields.Nested(PhaseSchema))
     actors = fields.List(fields.Nested(ActorSchema))
     actions = fields.List(fields.Nested(ActionSchema))
+    agreement_prompts = fields.List(fields.Nested(PromptGroupSchema))
 
 
 class BelkaartItemSchema(Schema):
