@@ -13,7 +13,7 @@ from tests.browser.conftest import (PHONE, log_in, open_sam_ready_for_offline, s
 pytestmark = pytest.mark.browser
 
 QUESTIONS = ["Hoe verliep de inzet, en waarom is zo gehandeld?", "Zit de cliënt nu op de juiste plek?",
-             "Hoe ging de samenwerking tussen GGZ en politie?", "Welke stappen verlagen het risico?",
+             "Hoe ging de samenwerking tussen GGZ en politie?", "Welke stappen worden gezet om het risico te verlagen?",
              "Kan politie-inzet de volgende keer worden voorkomen?", "Zijn er nieuwe afspraken nodig? Welke?"]
 DESCRIPTION = "Sam gooide een stoel tegen de muur en riep: 'ga weg of ik sla je'. Hij liep op mij af."
 

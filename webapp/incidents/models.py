@@ -72,7 +72,7 @@ EVALUATION_QUESTIONS = [
     ("verloop", "Hoe verliep de inzet, en waarom is zo gehandeld?"),
     ("juiste_plek", "Zit de cliënt nu op de juiste plek?"),
     ("samenwerking", "Hoe ging de samenwerking tussen GGZ en politie?"),
-    ("risico", "Welke stappen verlagen het risico?"),
+    ("risico", "Welke stappen worden gezet om het risico te verlagen?"),
     ("voorkomen", "Kan politie-inzet de volgende keer worden voorkomen?"),
     ("afspraken", "Zijn er nieuwe afspraken nodig? Welke?"),
 ]
