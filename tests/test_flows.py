@@ -137,11 +137,19 @@ def test_a_question_works_with_and_without_javascript(demo, login_as):
     """htmx swaps the next step in; without JavaScript the same link is a plain page."""
     client = login_as(demo.user("demo-hulpverlener"))
     html = client.get("/stappenplan/politie-inschakelen/start").text
-    link = re.search(r'<a class="answer" href="([^"]+)" hx-get="([^"]+)"[^>]*hx-push-url="true"', html)
+    link = re.search(r'<a class="answer[^"]*" href="([^"]+)" hx-get="([^"]+)"[^>]*hx-push-url="true"', html)
     assert link and link.group(1) == link.group(2) == "/stappenplan/politie-inschakelen/bel-112"
     assert "htmx.min.js" in html
     swapped = client.get(link.group(1), headers={"HX-Request": "true"})
     assert '<article id="flow-step"' in swapped.text  # htmx selects the step from the page
+
+
+def test_only_answers_for_danger_now_are_in_the_urgent_colour(demo, login_as):
+    client = login_as(demo.user("demo-hulpverlener"))
+    start = client.get("/stappenplan/politie-inschakelen/start").text
+    assert re.findall(r'class="answer answer-urgent" href="([^"]+)"', start) == ["/stappenplan/politie-inschakelen/bel-112"]
+    sharing = client.get("/stappenplan/samen-op-in-acuut/delen-wie").text  # a question about who shares: no danger
+    assert "answer-urgent" not in sharing and sharing.count('class="answer"') == 2
 
 
 def test_the_acute_outcome_puts_112_first(demo, login_as):

@@ -62,6 +62,7 @@ class Answer:
     label: str
     next: str
     hint: str | None = None
+    urgent: bool = False
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class AnswerSchema(Schema):
     label = fields.String(required=True, validate=validate.Length(min=1, max=80))
     hint = fields.String()
     next = fields.String(required=True)
+    urgent = fields.Boolean()  # shown in the urgent colour: the answer for danger now
 
 
 class CallSchema(Schema):
