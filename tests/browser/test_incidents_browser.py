@@ -256,7 +256,7 @@ def test_the_incident_form_opens_without_a_connection_from_a_kept_flow_outcome(c
     page.get_by_role("link", name="Incident vastleggen").click()
     expect(page.get_by_text("Geen verbinding. Je kiest uit de cliënten die op deze telefoon staan.")).to_be_visible()
     expect(page.get_by_label("Cliënt", exact=True)).to_have_value(live_app_client_id(live_app, "Sam de Vries"))
-    expect(page.get_by_label("Strafbaar feit")).to_be_checked()
+    expect(page.get_by_label("Strafbaar feit", exact=True)).to_be_checked()
     expect(page.get_by_label("Ja, 112")).to_be_checked()
     page.get_by_label("Klinisch (in de instelling)").check()
     page.get_by_label("Wat gebeurde er?").fill("Sam sloeg een verpleegkundige in het gezicht.")
