@@ -176,7 +176,7 @@ def load_demo_cards() -> None:
         "wensen": text("Bel eerst de crisisdienst. Als ik opgenomen moet worden: liefst De Linde.", False),
         "niet_wensen": text("Geen separeer als het anders kan. Niet geboeid de straat op als de buren kijken.", False),
         "medisch": text("Ik gebruik lithium; let op bij uitdroging en bij hitte. Astma: puffer ligt in de keuken.", True),
-        "afspraken": text("Bij signalen belt het FACT-team dezelfde dag. Depot-medicatie elke 2 weken.", False),
+        "afspraken": text("Bij signalen belt het FACT-team dezelfde dag. Depotmedicatie elke 2 weken.", False),
         "praktisch": text("Kat Mimi moet eten; zus Eva heeft een sleutel.", False),
     }, fatima, note="Eerste versie, samen met Sam opgesteld")
     save_aop(clients["Sam de Vries"], None, {

@@ -41,9 +41,11 @@
     var number = node.querySelector(".call-number");
     if (option.display === option.name) number.remove(); else number.textContent = option.display;
     node.querySelector(".call-meta").textContent = option.role + (option.organisation ? " · " + option.organisation : "");
-    node.querySelector(".call-hours-text").textContent = option.hours ? option.hours_description : "";
+    var always = !option.hours && option.always;
+    node.querySelector(".call-hours-text").textContent = always ? "" : option.hours_description;
     var badge = node.querySelector(".badge");
-    if (!option.hours) { badge.textContent = "Altijd bereikbaar"; badge.className = "badge badge-open"; }
+    if (always) { badge.textContent = "Altijd bereikbaar"; badge.className = "badge badge-open"; }
+    else if (!option.hours) badge.remove();
     else { badge.dataset.hours = JSON.stringify(option.hours); refreshOpenNow(node); }
     var outside = node.querySelector(".call-outside");
     if (option.hours && option.outside_hours) outside.textContent = "Buiten deze tijden: " + option.outside_hours;
