@@ -81,27 +81,47 @@ def test_every_step_is_reached_from_the_start_by_its_links(hulpverlener, flow_id
         assert f'href="/stappenplan/{flow_id}/{there}"' in page.text, f"{here} has no link to {there}"
 
 
+@pytest.mark.parametrize("setting", [None, "klinisch"])
 @pytest.mark.parametrize("postcode", [None, "3511"])
 @pytest.mark.parametrize("flow_id, step_id", list(every_outcome()))
-def test_every_outcome_shows_the_numbers_of_its_calls(demo, hulpverlener, flow_id, step_id, postcode):
-    """The numbers each call resolves to for a hulpverlener of the demo region, as tel: links."""
+def test_every_outcome_shows_the_numbers_of_its_calls(demo, hulpverlener, flow_id, step_id, postcode, setting):
+    """The numbers each call resolves to for a hulpverlener of the demo region, as tel: links: for
+    the team's own setting (ambulant, a FACT team) and for 'klinisch' chosen in the flow. An outcome
+    is for the one who asks: a call for the other setting only (the clinic's beveiliging) is not
+    offered. Each number is shown once: a call whose numbers all stood under an earlier call has no
+    group of its own."""
+    from urllib.parse import urlencode
+
     from webapp.contacts.functions import always_resolves
     from webapp.contacts.services import resolve_target
+    from webapp.flows.services import SETTING_ONLY_TARGETS
 
     step = LIBRARY.flows[flow_id].steps[step_id]
-    region = demo.user("demo-hulpverlener").region
-    url = f"/stappenplan/{flow_id}/{step_id}" + (f"?postcode={postcode}" if postcode else "")
+    user = demo.user("demo-hulpverlener")
+    assert user.organisation.setting == "ambulant"
+    chosen = setting or user.organisation.setting
+    query = {k: v for k, v in (("postcode", postcode), ("setting", setting)) if v}
+    url = f"/stappenplan/{flow_id}/{step_id}" + (f"?{urlencode(query)}" if query else "")
     page = hulpverlener.get(url)
     assert page.status_code == 200
     shown = set(TEL.findall(page.text))
+    earlier: set[str] = set()
     for call in step.calls:
-        expected = {option.tel for option in resolve_target(call.target, region, postcode)}
+        group = f'data-target="{call.target}"'
+        if SETTING_ONLY_TARGETS.get(call.target, chosen) != chosen:
+            assert group not in page.text, f"{call.target} is for {SETTING_ONLY_TARGETS[call.target]} only"
+            continue
+        expected = {option.tel for option in resolve_target(call.target, user.region, postcode)}
         assert expected <= shown, f"{call.target}: {sorted(expected - shown)} not on the page"
         if always_resolves(call.target):
             assert expected, f"{call.target} always resolves, yet nothing to call"
-        assert f'data-target="{call.target}"' in page.text
+        if expected and expected <= earlier:
+            assert group not in page.text, f"{call.target}: its numbers stand above already, yet it has a group"
+        else:
+            assert group in page.text
         if not expected:
             assert "Nog geen nummer in het contactenboek" in page.text
+        earlier |= expected
     if not step.no_police:
         assert shown, f"{flow_id}:{step_id} has nothing to call"
     if step.calls and step.calls[0].target == "112":
