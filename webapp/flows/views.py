@@ -61,13 +61,15 @@ def step(flow_id, step_id):
     postcode, postcode_error = _postcode_from_query()
     asked = request.args.get("setting")
     setting = care_setting(current_user, asked)
-    calls = resolve_calls(step.calls, current_user.region, postcode) if step.kind == "outcome" else []
+    # Left out before resolving: a number of a call not offered must not count as shown already.
+    calls = resolve_calls(calls_for_setting(step.calls, setting), current_user.region, postcode) \
+        if step.kind == "outcome" else []
     chosen = [a for a in flow.actions if a.id in set(request.args.getlist("gekozen"))]
     agreement = agreement_for(current_user.region, flow.id, step.id)
     # What the walk carries from step to step: the postcode, and the setting when the user chose it.
     query = {k: v for k, v in (("postcode", postcode), ("setting", asked if asked in SETTINGS else None)) if v}
     response = make_response(render_template(
-        "flows/step.html", flow=flow, step=step, calls=calls_for_setting(calls, setting), postcode=postcode,
+        "flows/step.html", flow=flow, step=step, calls=calls, postcode=postcode,
         postcode_error=postcode_error, setting=setting, setting_known=asked not in SETTINGS and setting is not None,
         query=query, urgent=is_urgent(step), briefing_step=(flow.id, step.id) in BRIEFING_STEPS,
         chosen=chosen, agreement=agreement, agreement_calls=contact_options(agreement.contacts) if agreement else []),
