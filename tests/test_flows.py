@@ -232,6 +232,18 @@ def test_belkaart_fills_in_the_organisation(demo, login_as):
     assert 'data-fill="adres"' in html  # filled in on the phone when a client is selected
 
 
+def test_the_belkaart_names_its_sources_in_words_once_each(demo, login_as):
+    html = login_as(demo.user("demo-hulpverlener")).get("/stappenplan/belkaart").text
+    explain = html[html.index('<details class="belkaart-explain">'):]
+    lines = re.findall(r'<p class="muted">Bron: ([^<]*)</p>', explain[:explain.index("</details>")])
+    assert len(lines) == len(LIBRARY.belkaart.items)
+    assert "Onderzoek samenwerking politie en zorg, paragraaf 3.2.1; Handreiking GGZ–politie, stap 3 – Informatie vooraf delen tussen politie en GGZ-instelling" in lines[3]
+    for line in lines:
+        sources = line.split("; ")
+        assert len(sources) == len(set(sources)), line
+        assert not re.search(r"§|\(00\d\)|\br\. \d", line), line  # words, not codes
+
+
 def test_flow_pages_may_be_kept_offline(demo, login_as):
     response = login_as(demo.user("demo-wijkagent")).get("/stappenplan/samen-op-in-acuut/" +
                                                          LIBRARY.flows["samen-op-in-acuut"].start)
