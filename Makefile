@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := webapp:create_app
-# Chromium for the browser tests, PostgreSQL for the database tests (Debian packages).
-SYSTEM_PACKAGES := chromium postgresql
+# Chromium for the browser tests, PostgreSQL for the database tests, Graphviz for `flask flows graph`
+# and its test (Debian packages).
+SYSTEM_PACKAGES := chromium postgresql graphviz
 
 .PHONY: run test install assets system-deps security-scan migrate demo bench bench-lighthouse bench-lighthouse-install clean
 
@@ -64,6 +65,7 @@ system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \

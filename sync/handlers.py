@@ -182,7 +182,7 @@ class VisitCheckoutSchema(PayloadSchema):
 # -- the payload schema of issue 7: an incident ------------------------------------------------
 
 INCIDENT_SETTINGS = ("klinisch", "ambulant")
-INCIDENT_SITUATIONS = ("acuut", "planbaar", "strafbaar_feit")
+INCIDENT_SITUATIONS = ("acuut", "planbaar", "strafbaar_feit", "geen")
 POLICE_CALLED = ("112", "wijkagent", "0900-8844", "niet")
 AANGIFTE_STATUSES = ("te_doen", "gedaan", "niet_gedaan")
 MAX_INCIDENT_TEXT = 10_000
@@ -219,7 +219,7 @@ class IncidentCreateSchema(PayloadSchema):
     setting = choice_field(INCIDENT_SETTINGS, "Kies waar het was: klinisch (in de instelling) of ambulant.")
     location = text_field("Beschrijf de plek in maximaal 200 tekens.", required=False, max_length=200)
     situation = choice_field(INCIDENT_SITUATIONS, "Kies wat voor situatie het was: acute noodsituatie, "
-                                                  "planbare noodsituatie of strafbaar feit.")
+                                                  "planbare noodsituatie, strafbaar feit, of geen van drieën.")
     police_called = choice_field(POLICE_CALLED, "Kies of en hoe de politie is gebeld: 112, wijkagent, "
                                                 "0900-8844 of niet.")
     description = text_field("Beschrijf wat er gebeurde: wat werd er gezegd en gedaan.",

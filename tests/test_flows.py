@@ -137,11 +137,19 @@ def test_a_question_works_with_and_without_javascript(demo, login_as):
     """htmx swaps the next step in; without JavaScript the same link is a plain page."""
     client = login_as(demo.user("demo-hulpverlener"))
     html = client.get("/stappenplan/politie-inschakelen/start").text
-    link = re.search(r'<a class="answer" href="([^"]+)" hx-get="([^"]+)"[^>]*hx-push-url="true"', html)
+    link = re.search(r'<a class="answer[^"]*" href="([^"]+)" hx-get="([^"]+)"[^>]*hx-push-url="true"', html)
     assert link and link.group(1) == link.group(2) == "/stappenplan/politie-inschakelen/bel-112"
     assert "htmx.min.js" in html
     swapped = client.get(link.group(1), headers={"HX-Request": "true"})
     assert '<article id="flow-step"' in swapped.text  # htmx selects the step from the page
+
+
+def test_only_answers_for_danger_now_are_in_the_urgent_colour(demo, login_as):
+    client = login_as(demo.user("demo-hulpverlener"))
+    start = client.get("/stappenplan/politie-inschakelen/start").text
+    assert re.findall(r'class="answer answer-urgent" href="([^"]+)"', start) == ["/stappenplan/politie-inschakelen/bel-112"]
+    sharing = client.get("/stappenplan/samen-op-in-acuut/delen-wie").text  # a question about who shares: no danger
+    assert "answer-urgent" not in sharing and sharing.count('class="answer"') == 2
 
 
 def test_the_acute_outcome_puts_112_first(demo, login_as):
@@ -176,7 +184,31 @@ def test_unknown_flows_and_steps_are_404(demo, login_as):
 
 def test_every_step_cites_its_sources(demo, login_as):
     html = login_as(demo.user("demo-hulpverlener")).get("/stappenplan/politie-inschakelen/stap-3-informatie").text
-    assert "Handreiking (gewelds)incidenten GGZ–politie (000), §5 Stap 3" in html
+    sources = html[html.index('<details class="sources">'):]
+    sources = sources[:sources.index("</details>")]
+    assert "<li>Handreiking GGZ–politie, stap 3 – Informatie vooraf delen tussen politie en GGZ-instelling</li>" in sources
+    assert "<li>Handreiking GGZ–politie, stap 3, voetnoot 5</li>" in sources
+    assert "§" not in sources and "(000)" not in sources  # words, not codes
+
+
+@pytest.mark.parametrize("section, words", [
+    ("§5 Stap 2 – Verzoek om ondersteuning bij de politie", "stap 2 – Verzoek om ondersteuning bij de politie"),
+    ("§3.1 GGZ – Aangiftebeleid", "paragraaf 3.1 GGZ – Aangiftebeleid"),
+    ("§1 Visie", "hoofdstuk 1 Visie"),
+    ("§3.2.1, r. 3784–3830", "paragraaf 3.2.1"),
+    ("Toolkit hfst. 1, Stap 1 Fysieke veiligheid (r. 103–128, 172–223)", "hoofdstuk 1, Stap 1 Fysieke veiligheid"),
+    ("Mogelijke acties, nr. 31 en 32", "Mogelijke acties, nr. 31 en 32"),
+])
+def test_a_source_is_shown_in_words(section, words):
+    from webapp.flows.loader import section_in_words
+
+    assert section_in_words(section) == words
+
+
+def test_no_source_in_any_flow_is_shown_as_a_code():
+    labels = [s.label for f in LIBRARY.flows.values() for step in f.steps.values() for s in step.sources]
+    labels += [a.source.label for f in LIBRARY.flows.values() for a in f.actions]
+    assert labels and not [label for label in labels if re.search(r"§|\(00\d\)|\br\. \d", label)]
 
 
 def test_checklist_keeps_the_chosen_actions(demo, login_as):
@@ -198,6 +230,18 @@ def test_belkaart_fills_in_the_organisation(demo, login_as):
     assert '<span class="fill fill-known">GGZ Veldhaven</span>' in html
     assert '<span class="fill fill-known">Fatima El Amrani</span>' in html
     assert 'data-fill="adres"' in html  # filled in on the phone when a client is selected
+
+
+def test_the_belkaart_names_its_sources_in_words_once_each(demo, login_as):
+    html = login_as(demo.user("demo-hulpverlener")).get("/stappenplan/belkaart").text
+    explain = html[html.index('<details class="belkaart-explain">'):]
+    lines = re.findall(r'<p class="muted">Bron: ([^<]*)</p>', explain[:explain.index("</details>")])
+    assert len(lines) == len(LIBRARY.belkaart.items)
+    assert "Onderzoek samenwerking politie en zorg, paragraaf 3.2.1; Handreiking GGZ–politie, stap 3 – Informatie vooraf delen tussen politie en GGZ-instelling" in lines[3]
+    for line in lines:
+        sources = line.split("; ")
+        assert len(sources) == len(set(sources)), line
+        assert not re.search(r"§|\(00\d\)|\br\. \d", line), line  # words, not codes
 
 
 def test_flow_pages_may_be_kept_offline(demo, login_as):

@@ -18,7 +18,7 @@ from tests.incidents_data import make_action, make_incident, make_missing_report
 from tests.test_sync_api import push
 from webapp.audit.models import AuditAction, AuditEvent, AuditOutcome
 from webapp.db import utcnow
-from webapp.incidents.models import ActionStatus, AangifteStatus, Incident, IncidentAction, MissingReport
+from webapp.incidents.models import ActionStatus, AangifteStatus, Incident, IncidentAction, MissingReport, Situation
 from webapp.incidents.services import (FLOW_PREFILL, earlier_police_requests, monthly_counts, months_back,
                                        remind_open_evaluations, structural_use)
 from webapp.visits.models import Notification
@@ -148,6 +148,25 @@ def test_the_form_is_prefilled_from_the_flow_outcome(demo, care):
     assert 'name="step_id" type="hidden" value=""' in page
 
 
+def test_an_outcome_without_an_emergency_prefills_neither_emergency_nor_crime(demo, care):
+    """003: always report, also an incident that was no emergency and no crime; opschaling-volstaat says
+    'geen noodsituatie', so the form must not say 'planbaar'."""
+    for step in ("opschaling-volstaat", "geen-grond"):
+        page = care.get(f"/incidenten/nieuw?flow=politie-inschakelen&stap={step}").text
+        assert re.search(r'<input checked id="situation-3" name="situation" type="radio" value="geen">', page), step
+        assert '<span>Geen noodsituatie, geen strafbaar feit</span>' in page
+        assert re.search(r'<input checked id="police_called-3" name="police_called" type="radio" value="niet">', page)
+
+
+def test_an_incident_that_was_neither_emergency_nor_crime_is_stored(demo, care):
+    sam = demo.clients["Sam de Vries"]
+    [result] = push(care, [incident_mutation(sam.public_id, situation="geen", police_called="niet")]).get_json()["results"]
+    assert result["status"] == "applied", result
+    incident = demo.db.session.scalar(select(Incident))
+    assert incident.situation == Situation.GEEN and incident.aangifte_status is None
+    assert "Geen noodsituatie, geen strafbaar feit" in care.get(f"/incidenten/{incident.id}").text
+
+
 def test_every_prefilled_flow_step_is_an_outcome_of_a_care_flow(app):
     from webapp.flows.services import library
 
@@ -182,7 +201,8 @@ def test_the_offline_shell_of_the_form_holds_no_data_and_is_precached(demo, care
 def test_the_outcome_pages_link_to_the_incident_form_for_the_hulpverlener_only(demo, care, login_as):
     page = care.get("/stappenplan/politie-inschakelen/bel-112").text
     assert 'href="/incidenten/nieuw?flow=politie-inschakelen&amp;stap=bel-112"' in page
-    assert "data-structural-for-selected" in page
+    assert "data-structural-for-selected" not in page  # nothing between the user and 112 (issue 14)
+    assert "data-structural-for-selected" in care.get("/stappenplan/politie-inschakelen/stap-2-verzoek").text
     assert "/incidenten/nieuw" not in care.get("/stappenplan/politie-inschakelen/start").text  # a question
     police = login_as(demo.user("demo-wijkagent")).get("/stappenplan/politie-inschakelen/bel-112").text
     assert "/incidenten/nieuw" not in police and "data-structural-for-selected" not in police
@@ -209,10 +229,12 @@ def test_twelve_calendar_months_back():
 def test_the_structural_use_warning(demo, earlier_days, expected):
     sam = demo.clients["Sam de Vries"]
     for days in earlier_days:
-        make_incident(demo, occurred_at=NOW - dt.timedelta(days=days))
-    make_incident(demo, occurred_at=NOW - dt.timedelta(days=10), police_called="niet")  # no police: not counted
-    make_incident(demo, "Daan Bos", occurred_at=NOW - dt.timedelta(days=20))          # another client
-    make_incident(demo, occurred_at=NOW + dt.timedelta(days=1))                       # after the moment asked about
+        make_incident(demo, occurred_at=NOW - dt.timedelta(days=days), situation="planbaar", police_called="wijkagent")
+    make_incident(demo, occurred_at=NOW - dt.timedelta(days=10), situation="planbaar", police_called="niet")  # no police
+    make_incident(demo, occurred_at=NOW - dt.timedelta(days=12))                      # acute (112): never counted
+    make_incident(demo, occurred_at=NOW - dt.timedelta(days=14), situation="strafbaar_feit")  # a crime: not counted
+    make_incident(demo, "Daan Bos", occurred_at=NOW - dt.timedelta(days=20), situation="planbaar")   # another client
+    make_incident(demo, occurred_at=NOW + dt.timedelta(days=1), situation="planbaar")  # after the moment asked about
     use = structural_use(sam, NOW)
     if expected is None:
         assert use is None
@@ -223,8 +245,8 @@ def test_the_structural_use_warning(demo, earlier_days, expected):
 
 def test_the_boundary_is_the_same_day_a_year_ago(demo):
     sam = demo.clients["Sam de Vries"]
-    make_incident(demo, occurred_at=months_back(NOW, 12))
-    make_incident(demo, occurred_at=months_back(NOW, 12) - dt.timedelta(seconds=1))
+    make_incident(demo, occurred_at=months_back(NOW, 12), situation="planbaar")
+    make_incident(demo, occurred_at=months_back(NOW, 12) - dt.timedelta(seconds=1), situation="planbaar")
     assert len(earlier_police_requests(sam, NOW)) == 1
 
 
@@ -234,24 +256,27 @@ def test_the_incident_form_warns_with_the_earlier_dates(demo, care):
     sam = demo.clients["Sam de Vries"]
     url = f"/incidenten/nieuw/{sam.public_id}"
     page = care.get(url).text
-    assert "al eerder politie gevraagd" not in page and "wordt structureel" not in page
-    first = make_incident(demo, occurred_at=utcnow() - dt.timedelta(days=60)).occurred_at
+    assert "al eerder geplande politiesteun" not in page and "wordt structureel" not in page
+    make_incident(demo, occurred_at=utcnow() - dt.timedelta(days=70))  # acute: 112 is never limited
+    assert "al eerder geplande politiesteun" not in care.get(url).text
+    first = make_incident(demo, occurred_at=utcnow() - dt.timedelta(days=60), situation="planbaar").occurred_at
     page = care.get(url).text
-    assert "Voor Sam de Vries is al eerder politie gevraagd" in page and "inspanningsverplichting" in page
+    assert "Voor Sam de Vries is al eerder geplande politiesteun gevraagd" in page and "inspanningsverplichting" in page
     assert f"<strong class=\"nowrap\">{local(first):%d-%m-%Y}</strong>" in page
-    second = make_incident(demo, occurred_at=utcnow() - dt.timedelta(days=30)).occurred_at
+    second = make_incident(demo, occurred_at=utcnow() - dt.timedelta(days=30), situation="planbaar").occurred_at
     page = care.get(url).text
-    assert "Politiesteun voor Sam de Vries wordt structureel" in page and "2 keer" in page
+    assert "Geplande politiesteun voor Sam de Vries wordt structureel" in page and "2 keer" in page
     assert f"{local(first):%d-%m-%Y}</strong>, <strong class=\"nowrap\">{local(second):%d-%m-%Y}" in page
-    assert "Meer dan twee keer is niet de bedoeling" in page
+    assert "zoals depotmedicatie, kan de politie bij hoge uitzondering een tweede keer helpen" in page
+    assert "die termijn kiest Veldwijzer zelf" in page and "bij direct gevaar bel je altijd 112" in page
 
 
 def test_the_lookup_for_a_selected_client_is_audited_and_bounded_to_the_caseload(demo, care, login_as):
     sam, noor = demo.clients["Sam de Vries"], demo.clients["Noor Jansen"]
-    make_incident(demo, occurred_at=utcnow() - dt.timedelta(days=3))
+    make_incident(demo, occurred_at=utcnow() - dt.timedelta(days=3), situation="planbaar")
     fragment = care.get(f"/incidenten/eerder/{sam.public_id}", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "<html" not in fragment.text
-    assert "al eerder politie gevraagd" in fragment.text
+    assert "al eerder geplande politiesteun gevraagd" in fragment.text
     assert fragment.headers["Cache-Control"] == "no-store"
     [read] = audit_rows(demo.db, AuditAction.READ, object_type="incidents")
     assert read.client_id == sam.id and read.reason == "earlier police requests"
@@ -312,8 +337,10 @@ def test_without_police_the_ggz_part_closes_the_evaluation(demo, care):
 
 
 def test_when_support_becomes_structural_the_agreements_are_required(demo, care):
-    make_incident(demo, occurred_at=utcnow() - dt.timedelta(days=50))
-    incident = make_incident(demo)
+    make_incident(demo, occurred_at=utcnow() - dt.timedelta(days=50), situation="planbaar")
+    acute = make_incident(demo)
+    assert "Spreek dit af met de politie" not in care.get(f"/incidenten/{acute.id}").text  # acute: no limit
+    incident = make_incident(demo, situation="planbaar", police_called="wijkagent")
     token = page_csrf_token(care, f"/incidenten/{incident.id}")
     missing = care.post(f"/incidenten/{incident.id}/evaluatie/ggz", data={"csrf_token": token, **ANSWERS})
     assert missing.status_code == 422
@@ -471,6 +498,18 @@ def test_follow_up_actions_with_owner_due_date_and_the_overdue_ones_for_the_coor
     action = demo.db.session.scalar(select(IncidentAction))
     assert (action.owner_id, action.due_on.isoformat(), action.action_key) == (demo.user("demo-coordinator").id, due, "a18")
     assert action.text == "Vraag de wijkagent de veroorzaker stevig aan te spreken ('Bromsnor-gesprek')."
+    # 003 ends its list with a line for the reader's own action
+    owner = demo.user("demo-hulpverlener").id
+    neither = care.post(f"/incidenten/{incident.id}/acties", data={"csrf_token": token, "owner": owner, "due_on": due})
+    assert neither.status_code == 422 and "Kies een actie, of schrijf je eigen actie op." in neither.text
+    both = care.post(f"/incidenten/{incident.id}/acties", data={"csrf_token": token, "action": "a18", "own": "Iets",
+                                                              "owner": owner, "due_on": due})
+    assert both.status_code == 422 and "niet allebei" in both.text
+    own = care.post(f"/incidenten/{incident.id}/acties", data={"csrf_token": token, "own": " Deurbel met camera. ",
+                                                             "owner": owner, "due_on": due})
+    assert own.status_code == 303
+    mine = demo.db.session.scalars(select(IncidentAction).where(IncidentAction.action_key == "eigen")).one()
+    assert mine.text == "Deurbel met camera." and "Deurbel met camera." in care.get(f"/incidenten/{incident.id}").text
     coordinator = login_as(demo.user("demo-coordinator"))
     assert "Acties te laat (0)" in coordinator.get("/incidenten/overzicht").text
     late = make_action(demo, incident, owner="demo-hulpverlener", due_on=dt.date.today() - dt.timedelta(days=1))
@@ -543,20 +582,21 @@ def test_incidents_per_month_for_the_region_as_an_inline_svg(demo, login_as):
 def test_the_csv_export_has_no_names_and_is_audited(demo, login_as):
     incident = make_incident(demo, situation="strafbaar_feit", aangifte_status="te_doen", invite="demo-wijkagent",
                              occurred_at=dt.datetime(2026, 11, 20, 21, 30, tzinfo=UTC))
-    make_incident(demo, occurred_at=dt.datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
+    make_incident(demo, occurred_at=dt.datetime(2026, 10, 1, 8, 0, tzinfo=UTC), situation="planbaar")
+    make_incident(demo, occurred_at=dt.datetime(2026, 10, 2, 8, 0, tzinfo=UTC))  # acute: not counted
     make_action(demo, incident, due_on=dt.date.today() - dt.timedelta(days=2))
     response = login_as(demo.user("demo-coordinator")).get("/incidenten/export.csv")
     assert response.mimetype == "text/csv" and response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="incidenten-')
     text = response.data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    assert len(rows) == 2
+    assert len(rows) == 3
     row = next(r for r in rows if r["incident"] == incident.id)
     assert row == {"incident": incident.id, "datum": "2026-11-20", "tijd": "22:30", "team": "FACT-team Domstad-Centrum",
                    "waar": "ambulant", "situatie": "strafbaar_feit", "politie_gebeld": "112",
-                   "eerdere_politie_12m": "1", "aangifte": "te_doen", "aangifte_op_domicilie": "nee",
+                   "eerdere_planbare_steun_12m": "1", "aangifte": "te_doen", "aangifte_op_domicilie": "nee",
                    "evaluatie": "open", "politie_uitgenodigd": "ja", "acties_open": "1", "acties_te_laat": "1"}
     for private in ("Sam", "vuist", "Schaafwond"):
         assert private not in text
     [export] = audit_rows(demo.db, AuditAction.EXPORT)
-    assert export.details == {"rows": 2, "format": "csv"} and export.username == "demo-coordinator"
+    assert export.details == {"rows": 3, "format": "csv"} and export.username == "demo-coordinator"

@@ -68,3 +68,15 @@ def test_empty_text_is_refused_in_dutch(demo, login_as):
     response = coordinator.post(URL + "/regionaal", data={"text": " ", "actie": "opslaan",
                                                           "csrf_token": page_csrf_token(coordinator, URL + "/regionaal")})
     assert response.status_code == 422 and "Schrijf de afspraak op." in response.text
+
+
+def test_the_form_prompts_the_coordinator_with_the_handreikings_checklist(demo, login_as):
+    """000's closing checklist: what GGZ and police should settle locally, as prompts when writing one."""
+    page = login_as(demo.user("demo-coordinator")).get(URL + "/regionaal").text
+    prompts = re.search(r'<details class="agreement-prompts" open>.*?</details>', page, re.S).group(0)
+    for group in ("GGZ-instelling", "Politie", "Samen"):
+        assert f'<h2 class="checklist-phase">{group}</h2>' in prompts
+    assert "zonder discussie ter plaatse" in prompts and "Meekijkstages" in prompts and "aangiftebeleid" in prompts
+    assert "Bron: Handreiking GGZ–politie, Bijlage: Checklist – Gezamenlijk" in prompts
+    other = login_as(demo.user("demo-coordinator")).get("/stappenplan/na-incident/melden/regionaal").text
+    assert "agreement-prompts" not in other  # the checklist belongs to the handreiking's flows

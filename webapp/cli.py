@@ -198,7 +198,7 @@ def demo_data_command(force):
                 click.echo(f"  {username}")
 
 
-flows_cli = AppGroup("flows", help="Check and version the flow files.")
+flows_cli = AppGroup("flows", help="Check, version and draw the flow files.")
 
 
 @flows_cli.command("check")
@@ -234,6 +234,26 @@ def flows_lock_command():
             raise click.ClickException(f"{doc.id} changed: raise its version (now {doc.version}) first")
     write_lock(library)
     click.echo("versions.lock.json written")
+
+
+@flows_cli.command("graph")
+@click.option("--out", "out_dir", default="flow-graphs", show_default=True, type=click.Path(file_okay=False),
+              help="Directory for one .dot and one .svg per flow.")
+def flows_graph_command(out_dir):
+    """Draw every flow as a Graphviz picture (DOT rendered to SVG), for checking the content."""
+    from pathlib import Path
+
+    from webapp.flows.graph import GraphError, write_graphs
+    from webapp.flows.loader import FlowError, load_library
+
+    try:
+        library = load_library()
+        written = write_graphs(library.flows.values(), Path(out_dir))
+    except (FlowError, GraphError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in written:
+        click.echo(str(path))
+    click.echo(f"{len(written)} flows drawn in {out_dir}")
 
 
 visits_cli = AppGroup("visits", help="Home visits.")

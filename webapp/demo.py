@@ -110,6 +110,7 @@ def load_demo_data(force: bool = False) -> bool:
     ggz = org("GGZ Veldhaven", OrganisationKind.GGZ_INSTELLING, address="Lange Nieuwstraat 40, 3512 PH Domstad")
     team_centrum = org("FACT-team Domstad-Centrum", OrganisationKind.GGZ_TEAM, ggz)
     team_oost = org("FACT-team Domstad-Oost", OrganisationKind.GGZ_TEAM, ggz)
+    team_centrum.care_setting = team_oost.care_setting = "ambulant"  # FACT: care at the client's home
     org("Crisisdienst GGZ Veldhaven", OrganisationKind.GGZ_TEAM, ggz)
     eenheid = org("Politie-eenheid Middenland (demo)", OrganisationKind.POLITIE_EENHEID)
     basisteam = org("Basisteam Domstad-Centrum", OrganisationKind.POLITIE_BASISTEAM, eenheid)
@@ -162,7 +163,8 @@ def load_demo_cards() -> None:
 
     save_crisiskaart(clients["Sam de Vries"], {"made_on": today - dt.timedelta(days=120), "signed_by": "Sam de Vries en Fatima El Amrani (FACT)",
                                                "valid_until": today + dt.timedelta(days=245)}, {
-        "persoonlijk": text("Noem me Sam. Ik woon alleen, op de eerste verdieping; de bel werkt niet, klop hard.", True),
+        "persoonlijk": text("Noem me Sam. Ik woon alleen.", True),
+        "toegang": text("Eerste verdieping, de deur naast de bakker. De bel werkt niet: klop hard.", True),
         "contactpersonen": {"entries": [
             {"relation": "zus", "name": "Eva de Vries", "phone": "+31620111222"},
             {"relation": "behandelaar", "name": "Fatima El Amrani", "phone": "+31620333444"},
@@ -174,7 +176,7 @@ def load_demo_cards() -> None:
         "wensen": text("Bel eerst de crisisdienst. Als ik opgenomen moet worden: liefst De Linde.", False),
         "niet_wensen": text("Geen separeer als het anders kan. Niet geboeid de straat op als de buren kijken.", False),
         "medisch": text("Ik gebruik lithium; let op bij uitdroging en bij hitte. Astma: puffer ligt in de keuken.", True),
-        "afspraken": text("Bij signalen belt het FACT-team dezelfde dag. Depot-medicatie elke 2 weken.", False),
+        "afspraken": text("Bij signalen belt het FACT-team dezelfde dag. Depotmedicatie elke 2 weken.", False),
         "praktisch": text("Kat Mimi moet eten; zus Eva heeft een sleutel.", False),
     }, fatima, note="Eerste versie, samen met Sam opgesteld")
     save_aop(clients["Sam de Vries"], None, {

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import PHONE, log_in, screenshot, wait_for, wait_until_offline_ready
+from tests.browser.conftest import PHONE, log_in, screenshot, set_up_pin, wait_for, wait_until_offline_ready
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -71,6 +71,9 @@ def test_the_screens_of_the_hulpverlener_have_no_wcag_violations(axe_page, live_
         ("stappenplan", "/stappenplan/"),
         ("stap", "/stappenplan/politie-inschakelen/start"),
         ("uitkomst", "/stappenplan/politie-inschakelen/bel-112"),
+        ("vraag-met-postcode", "/stappenplan/politie-inschakelen/planbaar-opgeschaald"),
+        ("stap-2", "/stappenplan/politie-inschakelen/stap-2-verzoek?postcode=3511"),
+        ("stap-3", "/stappenplan/politie-inschakelen/stap-3-informatie"),
         ("belkaart", "/stappenplan/belkaart"),
         ("contacten", "/contacten/"),
         ("contact", f"/contacten/{contact}"),
@@ -83,6 +86,11 @@ def test_the_screens_of_the_hulpverlener_have_no_wcag_violations(axe_page, live_
         ("account", "/account"),
         ("mijn-logboek", "/logboek/mijn"),
     ])
+    page.goto(f"{live_server.url}/clienten/{sam}/briefing")
+    set_up_pin(page)  # the PIN sheet of the first login would cover the button
+    page.get_by_role("button", name="Laat zien aan de agent").click()
+    page.get_by_role("button", name="Terug naar de app").wait_for()
+    found += violations(page, "briefing-voor-de-agent")
     assert not found, "\n" + "\n".join(found)
 
 
@@ -102,7 +110,8 @@ def test_the_aop_lookup_of_the_wijkagent_has_no_wcag_violations(axe_page, live_s
 def test_the_coordinator_screens_have_no_wcag_violations(axe_page, live_server):
     page = axe_page
     log_in(page, live_server, "demo-coordinator")
-    found = check(page, live_server, [("coordinator-home", "/"), ("incidenten-overzicht", "/incidenten/overzicht"),
+    found = check(page, live_server, [("coordinator-home", "/"), ("stap-zonder-setting", "/stappenplan/politie-inschakelen/start"),
+                                      ("incidenten-overzicht", "/incidenten/overzicht"),
                                       ("gebruikers", "/gebruikers/"), ("logboek", "/logboek/"),
                                       ("apparaten", "/apparaten/"), ("controleren", "/contacten/controleren")])
     assert not found, "\n" + "\n".join(found)

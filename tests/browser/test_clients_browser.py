@@ -93,7 +93,7 @@ def test_crisiskaart_opens_offline_and_logout_leaves_no_trace(page, live_server)
     screenshot(page, "crisiskaart-offline")
     page.get_by_role("link", name="Politie-briefing").click()
     expect(page.get_by_role("heading", name="Politie-briefing")).to_be_visible()
-    expect(page.get_by_role("heading", name="Hoe is de patiënt eraan toe, ook medisch?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Hoe is de cliënt eraan toe, ook medisch?")).to_be_visible()
     screenshot(page, "briefing-offline")
 
     # Locked, the phone shows nothing personal offline, and its database still reads as noise.

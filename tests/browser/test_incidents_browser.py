@@ -13,7 +13,7 @@ from tests.browser.conftest import (PHONE, log_in, open_sam_ready_for_offline, s
 pytestmark = pytest.mark.browser
 
 QUESTIONS = ["Hoe verliep de inzet, en waarom is zo gehandeld?", "Zit de cliënt nu op de juiste plek?",
-             "Hoe ging de samenwerking tussen GGZ en politie?", "Welke stappen verlagen het risico?",
+             "Hoe ging de samenwerking tussen GGZ en politie?", "Welke stappen worden gezet om het risico te verlagen?",
              "Kan politie-inzet de volgende keer worden voorkomen?", "Zijn er nieuwe afspraken nodig? Welke?"]
 DESCRIPTION = "Sam gooide een stoel tegen de muur en riep: 'ga weg of ik sla je'. Hij liep op mij af."
 
@@ -206,7 +206,7 @@ def test_the_flow_warns_for_the_selected_client_and_the_terugmelding_is_one_tap(
     page.get_by_role("link", name="Naar stap 2: vraag de politie").click()
     expect(page.get_by_role("heading", name="Stap 2: vraag de politie om steun")).to_be_visible()
     warning = page.locator(".structural")
-    expect(warning).to_contain_text("Politiesteun voor Sam de Vries wordt structureel")
+    expect(warning).to_contain_text("Geplande politiesteun voor Sam de Vries wordt structureel")
     for when in dates:
         expect(warning).to_contain_text(local(when).strftime("%d-%m-%Y"))
     expect(warning).to_contain_text("inspanningsverplichting")
@@ -256,7 +256,7 @@ def test_the_incident_form_opens_without_a_connection_from_a_kept_flow_outcome(c
     page.get_by_role("link", name="Incident vastleggen").click()
     expect(page.get_by_text("Geen verbinding. Je kiest uit de cliënten die op deze telefoon staan.")).to_be_visible()
     expect(page.get_by_label("Cliënt", exact=True)).to_have_value(live_app_client_id(live_app, "Sam de Vries"))
-    expect(page.get_by_label("Strafbaar feit")).to_be_checked()
+    expect(page.get_by_label("Strafbaar feit", exact=True)).to_be_checked()
     expect(page.get_by_label("Ja, 112")).to_be_checked()
     page.get_by_label("Klinisch (in de instelling)").check()
     page.get_by_label("Wat gebeurde er?").fill("Sam sloeg een verpleegkundige in het gezicht.")

@@ -57,7 +57,7 @@ def test_every_choice_loads(field, values):
     ({"description": "  "}, "description", "Beschrijf wat er gebeurde: wat werd er gezegd en gedaan."),
     ({"description": "x" * 10_001}, "description", "De beschrijving is te lang: maximaal 10.000 tekens."),
     ({"situation": "agressie"}, "situation",
-     "Kies wat voor situatie het was: acute noodsituatie, planbare noodsituatie of strafbaar feit."),
+     "Kies wat voor situatie het was: acute noodsituatie, planbare noodsituatie, strafbaar feit, of geen van drieën."),
     ({"police_called": "ja"}, "police_called", "Kies of en hoe de politie is gebeld: 112, wijkagent, 0900-8844 of niet."),
     ({"setting": None}, "setting", "Kies waar het was: klinisch (in de instelling) of ambulant."),
     ({"occurred_at": "2026-11-23 15:04"}, "occurred_at", "Vul in wanneer het incident was (zoals 2026-11-23T14:05:00Z)."),

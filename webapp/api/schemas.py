@@ -23,6 +23,9 @@ class CaseloadClientSchema(Schema):
     team = fields.String(required=True)
     card_version = fields.Integer(allow_none=True)
     warnings = fields.List(fields.String())
+    belkaart = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True),
+                           metadata={"description": "The 112-belkaart's places from the crisiskaart: toegang, medicatie, "
+                                                    "helpt (null: not on the card)"})
     html = fields.Dict(keys=fields.String(), values=fields.String(),
                        metadata={"description": "Server-rendered views for offline use: card, briefing"})
 

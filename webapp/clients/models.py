@@ -82,6 +82,8 @@ class SectionKind:
 CRISISKAART_SECTIONS = [
     ("persoonlijk", "Persoonlijke gegevens", SectionKind.TEXT,
      "Roepnaam, taal, wat iemand over zichzelf wil laten weten."),
+    ("toegang", "Woning en toegang", SectionKind.TEXT,
+     "Verdieping, ingang en hoe je binnenkomt (bel, sleutel, wie doet open)."),
     ("contactpersonen", "Contactpersonen", SectionKind.CONTACTS,
      "Naasten, behandelaar en huisarts, met hun nummers."),
     ("signalen", "Zo merk je dat het niet goed gaat", SectionKind.TEXT,

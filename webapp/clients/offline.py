@@ -15,6 +15,20 @@ from webapp.db import utcnow
 MAX_AGE_HOURS = 72
 
 
+# The 112-belkaart's client places and the crisiskaart section each is read from: the caller's own
+# caseload, so the whole card (not only what is shared with police). Empty stays empty (None):
+# the belkaart then keeps its prompt.
+BELKAART_SECTIONS = {"toegang": "toegang", "medicatie": "medisch", "helpt": "helpt"}
+
+
+def belkaart_fields(card) -> dict[str, str | None]:
+    def text(key):
+        section = card.section(key) if card else None
+        return (section.text or "").strip() or None if section else None
+
+    return {place: text(key) for place, key in BELKAART_SECTIONS.items()}
+
+
 def caseload_copy(user, known: str | None) -> dict:
     clients = caseload(user)
     version = snapshot_version(clients)
@@ -35,6 +49,7 @@ def caseload_copy(user, known: str | None) -> dict:
             "id": client.public_id, "name": client.name, "date_of_birth": client.date_of_birth,
             "postcode_area": client.postcode_area, "address": client.address_line, "team": client.team.name,
             "card_version": card.number if card else None, "warnings": card.warnings(day) if card else [],
+            "belkaart": belkaart_fields(card),
             "html": {"card": render_template("clients/_offline_card.html", **context),
                      "briefing": render_template("clients/_briefing.html", **context)},
         })

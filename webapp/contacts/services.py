@@ -34,6 +34,7 @@ class CallOption:
     national: bool
     note: str | None = None
     stale: bool = False
+    always: bool = False  # a national number that answers around the clock ("Altijd bereikbaar")
 
     @property
     def tel(self) -> str:
@@ -44,7 +45,7 @@ def _national_option(key: str, note: str | None = None) -> CallOption:
     n = NATIONAL_NUMBERS[key]
     return CallOption(key=f"national:{key}", name=n.name, role=f"{n.kind}. {n.when}", organisation=None,
                       e164=n.e164, display=n.display, hours=None, hours_description=n.hours, outside_hours=None,
-                      open_now=True, national=True, note=note)
+                      open_now=True, national=True, note=note, always=n.always)
 
 
 def _contact_option(contact: Contact, now: dt.datetime, note: str | None = None) -> CallOption:
@@ -52,7 +53,7 @@ def _contact_option(contact: Contact, now: dt.datetime, note: str | None = None)
                       organisation=contact.organisation, e164=contact.phone, display=contact.phone_display,
                       hours=contact.hours, hours_description=describe_hours(contact.hours),
                       outside_hours=contact.outside_hours, open_now=is_open(contact.hours, now), national=False,
-                      note=note, stale=contact.is_stale(now))
+                      note=note, stale=contact.is_stale(now), always=contact.hours is None)
 
 
 def contact_options(contacts: list[Contact], now: dt.datetime | None = None) -> list[CallOption]:

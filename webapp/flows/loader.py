@@ -16,7 +16,7 @@ import yaml
 from marshmallow import ValidationError
 
 from webapp.contacts.functions import CALL_TARGETS, always_resolves
-from webapp.flows.schema import PLACEHOLDERS, SOURCE_DOCUMENTS, BelkaartSchema, FlowSchema
+from webapp.flows.schema import PLACEHOLDERS, SOURCE_DOCUMENTS, SOURCE_SHORT_NAMES, BelkaartSchema, FlowSchema
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 BELKAART_ID = "belkaart-112"
@@ -36,12 +36,33 @@ class Source:
     def document(self) -> str:
         return SOURCE_DOCUMENTS[self.doc]
 
+    @property
+    def label(self) -> str:
+        """The source in words, as the interface shows it: "Handreiking GGZ–politie, stap 3 – …"."""
+        return f"{SOURCE_SHORT_NAMES[self.doc]}, {section_in_words(self.section)}"
+
+
+# A flow file keeps the exact reference for the people who check the content against the seeds
+# ("§5 Stap 3", "§3.2.1, r. 3784–3830": line numbers of the text extraction). A reader of the
+# interface gets words: the line numbers mean nothing outside the extraction, so they are left out.
+_LINE_REFERENCES = re.compile(r"\s*\(r\. [^)]*\)|,?\s*\br\. \d[\d–, ]*$")
+
+
+def section_in_words(section: str) -> str:
+    text = _LINE_REFERENCES.sub("", section).strip()
+    text = re.sub(r"^§5 Stap (\d+)", r"stap \1", text)               # 000 §5 is the stappenplan itself
+    text = re.sub(r"^§(\d+)(?=[\s,]|$)", r"hoofdstuk \1", text)
+    text = re.sub(r"^§(\d+(?:\.\d+)+)", r"paragraaf \1", text)
+    text = re.sub(r"^Toolkit hfst\. (\d+)", r"hoofdstuk \1", text)
+    return text
+
 
 @dataclass(frozen=True)
 class Answer:
     label: str
     next: str
     hint: str | None = None
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +102,13 @@ class Action:
 
 
 @dataclass(frozen=True)
+class PromptGroup:
+    label: str
+    items: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
 class Flow:
     id: str
     version: int
@@ -93,6 +121,7 @@ class Flow:
     phases: tuple[dict, ...] = ()
     actors: tuple[dict, ...] = ()
     actions: tuple[Action, ...] = ()
+    agreement_prompts: tuple[PromptGroup, ...] = ()
 
     def step(self, step_id: str) -> Step | None:
         return self.steps.get(step_id)
@@ -109,6 +138,7 @@ class BelkaartItem:
     sources: tuple[Source, ...]
     say: str | None = None
     points: tuple[str, ...] = ()
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,9 +221,12 @@ def load_flow(path: Path) -> Flow:
             no_police=bool(s.get("no_police")))
     actions = tuple(Action(id=a["id"], text=a["text"], phase=a["phase"], actor=a["actor"], source=Source(**a["source"]))
                     for a in data.get("actions") or ())
+    prompts = tuple(PromptGroup(label=g["label"], items=tuple(g["items"]), source=Source(**g["source"]))
+                    for g in data.get("agreement_prompts") or ())
     flow = Flow(id=data["id"], version=data["version"], title=data["title"], summary=data["summary"],
                 audience=tuple(data["audience"]), start=data["start"], steps=steps, content_hash=content_hash(raw),
-                phases=tuple(data.get("phases") or ()), actors=tuple(data.get("actors") or ()), actions=actions)
+                phases=tuple(data.get("phases") or ()), actors=tuple(data.get("actors") or ()), actions=actions,
+                agreement_prompts=prompts)
     check_graph(flow, path.name)
     return flow
 
@@ -264,7 +297,8 @@ def load_belkaart(path: Path) -> Belkaart:
                 if name not in PLACEHOLDERS:
                     raise FlowError(f"{path.name}: onderdeel '{row['id']}': onbekende invulplek {{{name}}}")
             result.append(BelkaartItem(id=row["id"], title=row["title"], sources=_sources(row["sources"]),
-                                       say=row.get("say"), points=tuple(row.get("points") or ())))
+                                       say=row.get("say"), points=tuple(row.get("points") or ()),
+                                       label=row.get("label")))
         return tuple(result)
 
     return Belkaart(id=data["id"], version=data["version"], title=data["title"], summary=data["summary"],

@@ -4,16 +4,28 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="moet een slug zijn: kleine letters, cijfers en streepjes")
+# The seed documents by their file prefix (the key in a flow file), and the short name the interface
+# shows: a reader should see "Handreiking GGZ–politie, stap 3", never a code like "000 §3.1".
 SOURCE_DOCUMENTS = {
     "000": "Handreiking (gewelds)incidenten GGZ–politie",
-    "001": "Convenant samenwerking politie en ggz (2023)",
-    "002": "Onderzoek samenwerking politie en zorgprofessionals",
+    "001": "Aangepast convenant samenwerking politie en ggz (2023)",
+    "002": "Onderzoek naar de samenwerking tussen politie en zorgprofessionals",
+    "003": "Hand-out 'Incident? Actie!'",
+    "004": "Toolkit 'Samen op in acuut'",
+}
+SOURCE_SHORT_NAMES = {
+    "000": "Handreiking GGZ–politie",
+    "001": "Convenant politie en ggz (2023)",
+    "002": "Onderzoek samenwerking politie en zorg",
     "003": "Hand-out 'Incident? Actie!'",
     "004": "Toolkit 'Samen op in acuut'",
 }
 ROLES = ("hulpverlener", "wijkagent", "coordinator")
 STEP_KINDS = ("question", "info", "checklist", "outcome")
-PLACEHOLDERS = ("organisatie", "adres", "postcode", "naam_gebruiker", "client_naam")
+# The belkaart's fill-in places: from the user's account, from the selected client's record (on the
+# phone), or always a prompt (wat_nu: only the caller knows what happens now).
+PLACEHOLDERS = ("organisatie", "naam_gebruiker", "functie", "adres", "toegang", "client_naam", "medicatie", "helpt",
+                "wat_nu")
 
 
 class SourceSchema(Schema):
@@ -25,6 +37,7 @@ class AnswerSchema(Schema):
     label = fields.String(required=True, validate=validate.Length(min=1, max=80))
     hint = fields.String()
     next = fields.String(required=True)
+    urgent = fields.Boolean()  # shown in the urgent colour: the answer for danger now
 
 
 class CallSchema(Schema):
@@ -96,6 +109,14 @@ class ActionSchema(Schema):
     source = fields.Nested(SourceSchema, required=True)
 
 
+class PromptGroupSchema(Schema):
+    """A group of topics a coordinator may settle locally, e.g. 000's checklist 'Wat moeten we dan samen (lokaal) regelen?'."""
+
+    label = fields.String(required=True)
+    items = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    source = fields.Nested(SourceSchema, required=True)
+
+
 class FlowSchema(Schema):
     id = fields.String(required=True, validate=SLUG)
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
@@ -108,11 +129,13 @@ class FlowSchema(Schema):
     phases = fields.List(fields.Nested(PhaseSchema))
     actors = fields.List(fields.Nested(ActorSchema))
     actions = fields.List(fields.Nested(ActionSchema))
+    agreement_prompts = fields.List(fields.Nested(PromptGroupSchema))
 
 
 class BelkaartItemSchema(Schema):
     id = fields.String(required=True, validate=SLUG)
     title = fields.String(required=True)
+    label = fields.String()  # one word on the one-screen card ("Waar", "Wie")
     say = fields.String()
     points = fields.List(fields.String())
     sources = fields.List(fields.Nested(SourceSchema), required=True,

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import re
-
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
 
 from webapp.access import roles_required
 from webapp.auth.models import Role
@@ -12,7 +9,8 @@ from webapp.contacts.phones import InvalidInput, normalise_postcode_area
 from webapp.contacts.services import contact_options, region_contacts, resolve_calls, resolve_target
 from webapp.flows import bp
 from webapp.flows.forms import AgreementForm
-from webapp.flows.services import agreement_for, delete_agreement, flows_for, library, save_agreement
+from webapp.flows.services import (BRIEFING_STEPS, SETTINGS, agreement_for, calls_for_setting, care_setting,
+                                   delete_agreement, fill_belkaart, flows_for, is_urgent, library, save_agreement)
 from webapp.security import OFFLINE_HEADER
 
 
@@ -39,33 +37,13 @@ def index():
         "flows/index.html", flows=flows_for(current_user.role.value), belkaart=library().belkaart)))
 
 
-PLACEHOLDER_LABELS = {"adres": "adres", "postcode": "postcode", "client_naam": "naam cliënt",
-                      "organisatie": "organisatie", "naam_gebruiker": "je naam"}
-
-
-def fill_in(text: str) -> Markup:
-    """The belkaart's example sentence with what is known filled in. The client's details are
-    not known to this (cacheable) page: app.js fills them from the selected client, if any."""
-    known = {"organisatie": current_user.organisation.root.name, "naam_gebruiker": current_user.display_name}
-
-    def replace(match):
-        name = match.group(1)
-        value = known.get(name)
-        if value:
-            return f'<span class="fill fill-known">{escape(value)}</span>'
-        return f'<span class="fill" data-fill="{name}">[{PLACEHOLDER_LABELS[name]}]</span>'
-
-    parts = re.split(r"(\{\w+\})", text)
-    return Markup("".join(replace(re.match(r"\{(\w+)\}", p)) if re.fullmatch(r"\{\w+\}", p) else str(escape(p))
-                          for p in parts))
-
-
 @bp.get("/belkaart")
 @login_required
 def belkaart():
     emergency = resolve_target("112", current_user.region)
     return keep_offline(make_response(render_template(
-        "flows/belkaart.html", belkaart=library().belkaart, emergency=emergency, fill_in=fill_in)))
+        "flows/belkaart.html", belkaart=library().belkaart, emergency=emergency,
+        fill_in=lambda text: fill_belkaart(text, current_user))))
 
 
 @bp.get("/<flow_id>/")
@@ -81,11 +59,19 @@ def step(flow_id, step_id):
     flow = library().get(flow_id) or abort(404)
     step = flow.step(step_id) or abort(404)
     postcode, postcode_error = _postcode_from_query()
-    calls = resolve_calls(step.calls, current_user.region, postcode) if step.kind == "outcome" else []
+    asked = request.args.get("setting")
+    setting = care_setting(current_user, asked)
+    # Left out before resolving: a number of a call not offered must not count as shown already.
+    calls = resolve_calls(calls_for_setting(step.calls, setting), current_user.region, postcode) \
+        if step.kind == "outcome" else []
     chosen = [a for a in flow.actions if a.id in set(request.args.getlist("gekozen"))]
     agreement = agreement_for(current_user.region, flow.id, step.id)
+    # What the walk carries from step to step: the postcode, and the setting when the user chose it.
+    query = {k: v for k, v in (("postcode", postcode), ("setting", asked if asked in SETTINGS else None)) if v}
     response = make_response(render_template(
-        "flows/step.html", flow=flow, step=step, calls=calls, postcode=postcode, postcode_error=postcode_error,
+        "flows/step.html", flow=flow, step=step, calls=calls, postcode=postcode,
+        postcode_error=postcode_error, setting=setting, setting_known=asked not in SETTINGS and setting is not None,
+        query=query, urgent=is_urgent(step), briefing_step=(flow.id, step.id) in BRIEFING_STEPS,
         chosen=chosen, agreement=agreement, agreement_calls=contact_options(agreement.contacts) if agreement else []),
         422 if postcode_error else 200)
     return keep_offline(response)

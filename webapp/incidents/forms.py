@@ -152,9 +152,26 @@ def evaluation_form(structural: bool, **kwargs) -> EvaluationForm:
 
 
 class ActionForm(DutchForm):
-    action = SelectField("Actie", choices=[], validators=[DataRequired("Kies een actie.")])
+    """One of the possible actions of 003, or the user's own: the hand-out ends its list with a line to write one."""
+
+    action = SelectField("Actie", choices=[], validate_choice=False)
+    own = StringField("Of schrijf je eigen actie", description="Staat jullie actie niet in de lijst? Schrijf hem hier op.",
+                      validators=[Optional(), Length(max=300, message="Maximaal 300 tekens.")],
+                      render_kw={"maxlength": 300, "autocomplete": "off"})
     owner = SelectField("Wie doet het?", coerce=int, choices=[], validators=[DataRequired("Kies wie het doet.")])
     due_on = DateField("Klaar op", validators=[DataRequired("Vul een datum in (dag-maand-jaar).")])
+
+    @property
+    def own_text(self) -> str | None:
+        return (self.own.data or "").strip() or None
+
+    def validate_action(self, field):
+        if not field.data and not self.own_text:
+            raise ValidationError("Kies een actie, of schrijf je eigen actie op.")
+        if field.data and self.own_text:
+            raise ValidationError("Kies een actie uit de lijst óf schrijf je eigen actie, niet allebei.")
+        if field.data and field.data not in {value for value, *_ in field.iter_choices()}:
+            raise ValidationError(field.gettext("Not a valid choice."))
 
     def validate_due_on(self, field):
         from webapp.incidents.services import today

@@ -23,16 +23,18 @@ class Setting(enum.StrEnum):
 
 
 class Situation(enum.StrEnum):
-    """The kinds of situation of 000 §2: the grounds on which police may act."""
+    """The kinds of situation of 000 §2 (the grounds on which police may act), and an incident that
+    was neither: 003 asks to report every incident, also one without an emergency or a crime."""
 
     ACUUT = "acuut"
     PLANBAAR = "planbaar"
     STRAFBAAR_FEIT = "strafbaar_feit"
+    GEEN = "geen"
 
     @property
     def label(self) -> str:
         return {"acuut": "Acute noodsituatie", "planbaar": "Planbare noodsituatie",
-                "strafbaar_feit": "Strafbaar feit"}[self]
+                "strafbaar_feit": "Strafbaar feit", "geen": "Geen noodsituatie, geen strafbaar feit"}[self]
 
 
 class PoliceCalled(enum.StrEnum):
@@ -70,7 +72,7 @@ EVALUATION_QUESTIONS = [
     ("verloop", "Hoe verliep de inzet, en waarom is zo gehandeld?"),
     ("juiste_plek", "Zit de cliënt nu op de juiste plek?"),
     ("samenwerking", "Hoe ging de samenwerking tussen GGZ en politie?"),
-    ("risico", "Welke stappen verlagen het risico?"),
+    ("risico", "Welke stappen worden gezet om het risico te verlagen?"),
     ("voorkomen", "Kan politie-inzet de volgende keer worden voorkomen?"),
     ("afspraken", "Zijn er nieuwe afspraken nodig? Welke?"),
 ]
@@ -168,7 +170,7 @@ class IncidentAction(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
-    action_key: Mapped[str] = mapped_column(String(10))      # a01 … a37 of na-incident.yaml
+    action_key: Mapped[str] = mapped_column(String(10))      # a01 … a37 of na-incident.yaml, or OWN_ACTION
     text: Mapped[str] = mapped_column(String(300))           # as the list said when it was chosen
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     due_on: Mapped[dt.date] = mapped_column(Date)

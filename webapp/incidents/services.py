@@ -30,7 +30,9 @@ from webapp.organisations.models import Organisation
 NOT_IN_CASELOAD = ("Deze cliënt staat niet (meer) in de caseload van jouw team. Het incident blijft op je telefoon; "
                    "overleg met je team wat ermee moet.")
 REMIND_AFTER = dt.timedelta(days=14)
+# The window for "police support is becoming structural" is Veldwijzer's own: 000 §4.2 names no period.
 STRUCTURAL_MONTHS = 12
+OWN_ACTION = "eigen"  # the action_key of an action the user wrote (003 ends its list with a blank line for one)
 # A phone's clock may run a little ahead; an incident further in the future is a mistake.
 CLOCK_SKEW = dt.timedelta(minutes=10)
 
@@ -40,7 +42,8 @@ FLOW_PREFILL = {
     ("politie-inschakelen", "heterdaad-112"): {"situation": "strafbaar_feit", "police_called": "112"},
     ("politie-inschakelen", "aangifte-achteraf"): {"situation": "strafbaar_feit", "aangifte_status": "te_doen"},
     ("politie-inschakelen", "stap-2-verzoek"): {"situation": "planbaar", "police_called": "wijkagent"},
-    ("politie-inschakelen", "opschaling-volstaat"): {"situation": "planbaar", "police_called": "niet"},
+    ("politie-inschakelen", "opschaling-volstaat"): {"situation": "geen", "police_called": "niet"},
+    ("politie-inschakelen", "geen-grond"): {"situation": "geen", "police_called": "niet"},
     ("samen-op-in-acuut", "bel-112"): {"situation": "acuut", "police_called": "112"},
     ("na-incident", "aangifte"): {"situation": "strafbaar_feit", "aangifte_status": "te_doen"},
 }
@@ -99,6 +102,10 @@ def prefill_from_flow(flow_id: str | None, step_id: str | None) -> dict:
 
 
 # -- structural use (000 §4.2) -------------------------------------------------------------------------
+# 000 §4.2 warns against police support for one client becoming structural, with the example of one
+# planned task (depotmedicatie: a second time in an extreme exception, then no more). It is not a cap
+# on calls: acute help is given "zonder discussie" (000 bijlage, politie). So only planned requests
+# for support count, and the warning never stands between a user and 112.
 
 def months_back(moment: dt.datetime, months: int) -> dt.datetime:
     """The same moment so many calendar months earlier (31 March minus one month is 28/29 February)."""
@@ -109,8 +116,9 @@ def months_back(moment: dt.datetime, months: int) -> dt.datetime:
 
 
 def earlier_police_requests(client: Client, before: dt.datetime, exclude_id: str | None = None) -> list[Incident]:
-    """Incidents of this client in the twelve months before ``before`` in which police support was asked."""
+    """Planned incidents of this client in the twelve months before ``before`` for which police support was asked."""
     query = select(Incident).where(Incident.client_id == client.id, Incident.police_called != PoliceCalled.NIET,
+                                   Incident.situation == Situation.PLANBAAR,
                                    Incident.occurred_at >= months_back(before, STRUCTURAL_MONTHS),
                                    Incident.occurred_at < before)
     if exclude_id:
@@ -120,9 +128,9 @@ def earlier_police_requests(client: Client, before: dt.datetime, exclude_id: str
 
 @dataclass(frozen=True)
 class StructuralUse:
-    """Police support asked for this client before, within twelve months. ``level`` is "again" for the
-    second request and "structural" from the third on: 000 §4.2 allows a second time only in an
-    extreme exception, "maar daarna niet meer"."""
+    """Planned police support asked for this client before, within twelve months. ``level`` is "again"
+    for the second request and "structural" from the third on, after 000 §4.2's example of one planned
+    task: a second time only in an extreme exception, "maar daarna niet meer"."""
 
     dates: tuple[dt.datetime, ...]
 
@@ -141,7 +149,7 @@ def structural_use(client: Client, before: dt.datetime | None = None, exclude_id
 
 
 def incident_structural_use(incident: Incident) -> StructuralUse | None:
-    if not incident.police_involved:
+    if not incident.police_involved or incident.situation != Situation.PLANBAAR:
         return None
     return structural_use(incident.client, incident.occurred_at, exclude_id=incident.id)
 
@@ -361,8 +369,13 @@ def organisation_users(incident: Incident) -> list[User]:
                               .order_by(User.display_name)).all()
 
 
-def add_action(incident: Incident, action_key: str, owner: User, due_on: dt.date, actor) -> IncidentAction:
-    text = next(a.text for a in possible_actions() if a.id == action_key)
+def add_action(incident: Incident, action_key: str | None, owner: User, due_on: dt.date, actor,
+               own_text: str | None = None) -> IncidentAction:
+    """One of the 37 actions of 003 by its key, or the user's own action (``own_text``)."""
+    if own_text:
+        action_key, text = OWN_ACTION, own_text.strip()
+    else:
+        text = next(a.text for a in possible_actions() if a.id == action_key)
     action = IncidentAction(incident=incident, action_key=action_key, text=text, owner_id=owner.id, due_on=due_on,
                             created_by_id=actor.id, status=ActionStatus.OPEN)
     db.session.add(action)
@@ -527,7 +540,7 @@ def dashboard_counts(user) -> dict:
             "aangiftes": open_aangiftes(user), "day": day}
 
 
-EXPORT_COLUMNS = ["incident", "datum", "tijd", "team", "waar", "situatie", "politie_gebeld", "eerdere_politie_12m",
+EXPORT_COLUMNS = ["incident", "datum", "tijd", "team", "waar", "situatie", "politie_gebeld", "eerdere_planbare_steun_12m",
                   "aangifte", "aangifte_op_domicilie", "evaluatie", "politie_uitgenodigd", "acties_open",
                   "acties_te_laat"]
 
@@ -543,9 +556,9 @@ def export_csv(user) -> tuple[str, int]:
     writer.writerow(EXPORT_COLUMNS)
     for i in incidents:
         when = local(i.occurred_at)
-        earlier = incident_structural_use(i)
+        earlier = len(earlier_police_requests(i.client, i.occurred_at, exclude_id=i.id))
         writer.writerow([i.id, when.strftime("%Y-%m-%d"), when.strftime("%H:%M"), i.client.team.name, i.setting.value,
-                         i.situation.value, i.police_called.value, earlier.count if earlier else 0,
+                         i.situation.value, i.police_called.value, earlier,
                          i.aangifte_status.value if i.aangifte_status else "", "ja" if i.aangifte_domicilie else "nee",
                          i.evaluation_status, "ja" if i.police_user_id else "nee",
                          sum(a.status == ActionStatus.OPEN for a in i.actions),

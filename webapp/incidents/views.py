@@ -205,7 +205,7 @@ def _police_choices(police):
 
 
 def _action_choices(form, incident):
-    """The 37 possible actions of 003, grouped by the phase of safety policy they belong to."""
+    """The 37 possible actions of 003, grouped by phase (Veldwijzer's grouping; 003 lists them in no order)."""
     phases = {p["id"]: p["label"] for p in library().get("na-incident").phases}
     actions = sorted(svc.possible_actions(), key=lambda a: list(phases).index(a.phase))
     form.action.choices = [SelectChoice("", "Kies een actie")] + \
@@ -278,8 +278,8 @@ def add_action(incident_id):
     _action_choices(form, incident)
     if not form.validate_on_submit():
         return render_care(incident, 422, action_form=form)
-    svc.add_action(incident, form.action.data, db.session.get(User, form.owner.data), form.due_on.data,
-                   actor=current_user)
+    svc.add_action(incident, form.action.data or None, db.session.get(User, form.owner.data), form.due_on.data,
+                   actor=current_user, own_text=form.own_text)
     flash("De actie is toegevoegd.")
     return redirect(url_for("incidents.show", incident_id=incident.id) + "#acties", code=303)
 

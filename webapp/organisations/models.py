@@ -99,6 +99,9 @@ class Organisation(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     address: Mapped[str | None] = mapped_column(String(200))
+    # Where a GGZ team works: "klinisch" (in the institution) or "ambulant" (at the client's). The
+    # flows show that setting's advice only; unknown (None): they ask.
+    care_setting: Mapped[str | None] = mapped_column(String(10))
 
     parent: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Organisation]] = relationship(back_populates="parent", order_by="Organisation.name")
@@ -111,6 +114,14 @@ class Organisation(db.Model):
         while org.parent is not None:
             org = org.parent
         return org
+
+    @property
+    def setting(self) -> str | None:
+        """The care setting of this unit or the nearest unit above it that has one."""
+        org = self
+        while org is not None and not org.care_setting:
+            org = org.parent
+        return org.care_setting if org else None
 
     def unit_ids(self) -> list[int]:
         """This organisation and every unit below it."""

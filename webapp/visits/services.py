@@ -26,7 +26,7 @@ CHECKLIST = [
     ("met_collega", "Ga ik met een collega (bij risico: altijd)?", "000 §3.1, veiligheidsbeleid punt 3"),
     ("wijkagent_gevraagd", "Heb ik de wijkagent gevraagd of er een risico is?", "000 §3.1; 002 r. 3684–3694"),
     ("wijkagent_antwoord", "Antwoord van de wijkagent", "000 §3.1: de politie zegt go of no-go, geen antecedenten"),
-    ("collega_weet_ervan", "Weet een collega dat ik binnen ga en wanneer ik buiten ben?", "000 §3.1, punt 3"),
+    ("collega_weet_ervan", "Weet een collega dat ik binnenga en wanneer ik buiten ben?", "000 §3.1, punt 3"),
     ("crisiskaart_gelezen", "Heb ik de crisiskaart en de afspraak op persoon gelezen?", "003, actie 36"),
 ]
 CHECKLIST_LABELS = {key: label for key, label, _ in CHECKLIST}

@@ -105,6 +105,31 @@
     });
   }
 
+  // The politie-briefing's "Laat zien aan de agent": the facts alone, full screen. Delegated, as
+  // the offline copy of the briefing is put into the page after it loaded (caseload.js).
+  function showBriefing(on) {
+    document.body.classList.toggle("briefing-showing", on);
+    document.querySelectorAll("[data-briefing-show]").forEach(function (b) { b.setAttribute("aria-pressed", String(on)); });
+    var root = document.documentElement;
+    if (on && root.requestFullscreen && !document.fullscreenElement) root.requestFullscreen().catch(function () {});
+    if (!on && document.fullscreenElement && document.exitFullscreen) document.exitFullscreen().catch(function () {});
+    window.scrollTo(0, 0);
+    var target = document.querySelector(on ? "[data-briefing-exit]" : "[data-briefing-show]");
+    if (target) target.focus();
+  }
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest) return;
+    if (event.target.closest("[data-briefing-show]")) showBriefing(true);
+    else if (event.target.closest("[data-briefing-exit]")) showBriefing(false);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && document.body.classList.contains("briefing-showing")) showBriefing(false);
+  });
+  // Leaving full screen with the phone's own back gesture ends the mode too.
+  document.addEventListener("fullscreenchange", function () {
+    if (!document.fullscreenElement && document.body.classList.contains("briefing-showing")) showBriefing(false);
+  });
+
   applyRoleToNav();
   if (document.readyState === "complete") loadLater(); else window.addEventListener("load", loadLater);
   registerServiceWorker();

@@ -41,9 +41,11 @@
     var number = node.querySelector(".call-number");
     if (option.display === option.name) number.remove(); else number.textContent = option.display;
     node.querySelector(".call-meta").textContent = option.role + (option.organisation ? " · " + option.organisation : "");
-    node.querySelector(".call-hours-text").textContent = option.hours ? option.hours_description : "";
+    var always = !option.hours && option.always;
+    node.querySelector(".call-hours-text").textContent = always ? "" : option.hours_description;
     var badge = node.querySelector(".badge");
-    if (!option.hours) { badge.textContent = "Altijd bereikbaar"; badge.className = "badge badge-open"; }
+    if (always) { badge.textContent = "Altijd bereikbaar"; badge.className = "badge badge-open"; }
+    else if (!option.hours) badge.remove();
     else { badge.dataset.hours = JSON.stringify(option.hours); refreshOpenNow(node); }
     var outside = node.querySelector(".call-outside");
     if (option.hours && option.outside_hours) outside.textContent = "Buiten deze tijden: " + option.outside_hours;
@@ -59,32 +61,24 @@
     return (byTarget[target] || []).map(function (key) { return table.options[key]; });
   }
 
-  // A flow outcome: each call group gets the numbers for the postcode; a number shown in an
-  // earlier group is only named again, as the server does.
+  // A flow outcome: each call group gets the numbers for the postcode; a number is shown once, in
+  // the first group that names it, and a group left with none is hidden, as the server does.
   function renderCallSection(section, table, postcode) {
     var seen = {};
     section.querySelectorAll(".call-group").forEach(function (group) {
-      group.querySelectorAll(".call-list, .call-repeated, .call-missing").forEach(function (n) { n.remove(); });
+      group.querySelectorAll(".call-list, .call-missing").forEach(function (n) { n.remove(); });
       var list = document.createElement("ul");
       list.className = "call-list";
-      optionsFor(table, postcode, group.dataset.target).forEach(function (option) {
-        if (seen[option.e164]) {
-          var p = document.createElement("p");
-          p.className = "call-repeated";
-          p.textContent = "Staat hierboven al: ";
-          var a = document.createElement("a");
-          a.href = option.tel;
-          a.textContent = option.name + (option.display !== option.name ? ", " + option.display : "");
-          p.appendChild(a);
-          group.appendChild(p);
-        } else {
-          seen[option.e164] = true;
-          list.appendChild(fillOption(option));
-        }
+      var options = optionsFor(table, postcode, group.dataset.target);
+      options.forEach(function (option) {
+        if (!seen[option.e164]) list.appendChild(fillOption(option));
+        seen[option.e164] = true;
       });
-      if (list.children.length) group.insertBefore(list, group.querySelector(".call-repeated"));
+      group.hidden = options.length > 0 && !list.children.length;
+      if (list.children.length) group.appendChild(list);
     });
     var context = section.querySelector(".calls-context");
+    if (section.hasAttribute("data-urgent")) { section.dataset.postcode = postcode || ""; return; }
     if (!context) {
       context = document.createElement("p");
       context.className = "calls-context";
@@ -116,18 +110,27 @@
   // Keep the postcode when walking on through a flow from a kept (postcode-less) copy.
   function carryPostcode(root, postcode) {
     if (!postcode) return;
+    // Known now (from the URL or the selected client): the outcome no longer asks for it.
+    root.querySelectorAll("[data-context-form]").forEach(function (form) {
+      if (!form.querySelector("[aria-invalid]") && !form.querySelector("[name=setting]")) form.hidden = true;
+    });
+    var setting = new URLSearchParams(window.location.search).get("setting");
     root.querySelectorAll('a[href^="/stappenplan/"]').forEach(function (a) {
       var url = new URL(a.getAttribute("href"), window.location.origin);
       if (url.searchParams.get("postcode")) return;
       url.searchParams.set("postcode", postcode);
+      if (setting && !url.searchParams.get("setting")) url.searchParams.set("setting", setting);
       var target = url.pathname + url.search;
       a.setAttribute("href", target);
       if (a.hasAttribute("hx-get")) a.setAttribute("hx-get", target);
     });
   }
 
+  // The selected client's postcode area (caseload.js announces it) counts when the URL has none.
+  var selectedPostcode = null;
+
   function enhance(root) {
-    var postcode = postcodeFromUrl();
+    var postcode = postcodeFromUrl() || selectedPostcode;
     carryPostcode(root, postcode);
     var sections = root.querySelectorAll(".calls[data-postcode]");
     var who = root.querySelector("#who-results");
@@ -193,6 +196,12 @@
   // After htmx swapped a step in (and put its address in the history), enhance the new content.
   document.addEventListener("htmx:afterSettle", function () { enhance(document); refreshOpenNow(document); });
   document.addEventListener("htmx:pushedIntoHistory", function () { enhance(document); });
+  document.addEventListener("veldwijzer:selected", function (event) {
+    var match = String(event.detail.postcode || "").match(/^[1-9][0-9]{3}$/);
+    if (!match || selectedPostcode === match[0]) return;
+    selectedPostcode = match[0];
+    enhance(document);
+  });
   document.addEventListener("submit", function (event) {
     var message = event.target.dataset && event.target.dataset.confirm;
     if (message && !window.confirm(message)) event.preventDefault();

@@ -200,28 +200,62 @@
   function selectClient(holder) {
     return V.vault.seal({ id: holder.dataset.client, name: holder.dataset.clientName,
       address: holder.dataset.clientAddress, postcode: holder.dataset.clientPostcode })
-      .then(function (sealed) { return store.setMeta("selected", { sealed: sealed, at: Date.now() }); });
+      .then(function (sealed) {
+        // The postcode area alone (four digits, no name) stays readable: a locked phone, offline,
+        // still shows the wijkagent of the client's area. The flows carry it in their URLs too.
+        return Promise.all([store.setMeta("selected", { sealed: sealed, at: Date.now() }),
+          store.setMeta("selected-area", { postcode: holder.dataset.clientPostcode, at: Date.now() })]);
+      });
   }
 
   function showSelected() {
     var banner = document.getElementById("selected-client");
     var fills = document.querySelectorAll("[data-fill]");
-    if (!banner && !fills.length) return;
+    var briefings = document.querySelectorAll("[data-briefing-for-selected]");
+    if (!banner && !fills.length && !briefings.length) return;
+    store.getMeta("selected-area").then(function (area) {
+      if (area && Date.now() - area.at <= 12 * HOUR) {
+        document.dispatchEvent(new CustomEvent("veldwijzer:selected", { detail: { postcode: area.postcode } }));
+      }
+    }).catch(function () {});
     store.getMeta("selected").then(function (selected) {
       if (!selected || Date.now() - selected.at > 12 * HOUR) return null;
       return V.vault.open(selected.sealed);
     }).then(function (c) {
-      if (!c) return;
-      var values = { adres: c.address, postcode: c.postcode, client_naam: c.name };
+      if (!c) return null;
+      // The belkaart's other places come from the client's crisiskaart in the caseload copy.
+      return getClient(c.id).then(function (record) { return { c: c, record: record }; }, function () { return { c: c }; });
+    }).then(function (found) {
+      if (!found) return;
+      var c = found.c, card = (found.record && found.record.belkaart) || {};
+      var values = { adres: c.address, client_naam: c.name, toegang: card.toegang, medicatie: card.medicatie,
+        helpt: card.helpt };
       fills.forEach(function (f) {
-        if (values[f.dataset.fill]) { f.textContent = values[f.dataset.fill]; f.classList.add("fill-known"); }
+        // Only the record's own words; where it has none, the prompt stays.
+        if (values[f.dataset.fill]) {
+          f.textContent = values[f.dataset.fill];
+          f.classList.add("fill-known");
+          f.classList.remove("fill-prompt");
+        }
       });
+      // Stap 3: the hand-over screen for this client (it opens offline too, from the caseload copy).
+      briefings.forEach(function (p) {
+        p.querySelector("a").href = "/clienten/" + encodeURIComponent(c.id) + "/briefing";
+        p.querySelector("[data-selected-first]").textContent = c.name;
+        p.hidden = false;
+      });
+      document.dispatchEvent(new CustomEvent("veldwijzer:selected", { detail: { id: c.id, postcode: c.postcode } }));
       if (banner) {
-        banner.querySelector("[data-selected-name]").textContent = c.name + ", " + c.address;
+        // The belkaart says the address in its own line: there the banner only names the client.
+        banner.querySelector("[data-selected-name]").textContent = c.name +
+          (banner.hasAttribute("data-name-only") ? "" : ", " + c.address);
         banner.hidden = false;
         banner.querySelector("button").addEventListener("click", function () {
-          store.transaction(["meta"], "readwrite", function (s) { s.meta.delete("selected"); })
-            .then(function () { banner.hidden = true; });
+          store.transaction(["meta"], "readwrite", function (s) { s.meta.delete("selected"); s.meta.delete("selected-area"); })
+            .then(function () {
+              banner.hidden = true;
+              briefings.forEach(function (p) { p.hidden = true; });
+            });
         });
       }
     }).catch(function () {});

@@ -13,7 +13,8 @@
     try { role = localStorage.getItem("veldwijzer.role"); } catch (e) { role = null; }
   }
   var HOUR = 3600 * 1000;
-  var SITUATION = { acuut: "Acute noodsituatie", planbaar: "Planbare noodsituatie", strafbaar_feit: "Strafbaar feit" };
+  var SITUATION = { acuut: "Acute noodsituatie", planbaar: "Planbare noodsituatie", strafbaar_feit: "Strafbaar feit",
+                    geen: "Geen noodsituatie, geen strafbaar feit" };
   var REQUIRED = [
     ["client_id", "Kies de cliënt."],
     ["occurred_at", "Vul in wanneer het gebeurde."],

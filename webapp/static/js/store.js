@@ -79,7 +79,7 @@
       s.clients.clear();
       s.notes.clear();
       s.visits.clear();
-      ["caseload", "selected", "cursor"].forEach(function (key) { s.meta.delete(key); });
+      ["caseload", "selected", "selected-area", "cursor"].forEach(function (key) { s.meta.delete(key); });
       s.meta.put({ key: "caseload-expired", value: Object.assign({ at: Date.now() }, why) });
     });
   }
