@@ -15,6 +15,7 @@ PRECACHED_STATIC = (
     "js/vault.js",
     "js/vault-ui.js",
     "js/caseload.js",
+    "js/readiness.js",
     "js/sync-core.js",
     "js/outbox.js",
     "js/incidents.js",

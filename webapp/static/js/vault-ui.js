@@ -130,6 +130,12 @@
       : V.vault.unlock(pin);
     work.then(function (result) {
       button.disabled = false;
+      if (!result.ok && result.wiped) {  // nothing left to try offline: say so, without the form
+        panel.querySelector("[data-vault-refused]").textContent = unlockMessage(result);
+        form.reset();
+        show("offline");
+        return;
+      }
       if (!result.ok) { error(form, unlockMessage(result)); return; }
       form.reset();
       if (kind === "passkey") { offerPasskey = false; return refresh(); }
