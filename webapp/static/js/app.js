@@ -52,6 +52,13 @@
 
   window.Veldwijzer = window.Veldwijzer || {};
   window.Veldwijzer.checkConnection = checkConnection;
+  // A DOM element with a class and text: the pages' scripts build their small views with it.
+  window.Veldwijzer.el = function (tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  };
   window.Veldwijzer.csrfToken = function () {
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.content : null;

@@ -9,12 +9,7 @@
   var HOUR = 3600 * 1000;
   var role = document.body.dataset.role;
 
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text != null) node.textContent = text;
-    return node;
-  }
+  var el = V.el;
 
   // -- ready for the road: what this phone holds before the signal goes --------------------------
 
