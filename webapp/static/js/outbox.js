@@ -15,7 +15,8 @@
   var TIMER_MS = 60000;
   var KIND = { observatie: "Observatie", afspraak: "Afspraak", incident: "Incident" };
   if (role !== "hulpverlener" && !shell) return;
-  if (shell && role && role !== "hulpverlener") {  // the shared offline shell, on a police or coordinator phone
+  if (shell && role !== "hulpverlener") {  // the shared offline shell, logged out or on a police or coordinator phone:
+    // no sync bar, and the phone's database is not even opened (after a logout it must stay gone)
     var bar = document.getElementById("sync-bar");
     if (bar) bar.hidden = true;
     return;

@@ -6,6 +6,9 @@
   var V = window.Veldwijzer;
   var panel = document.getElementById("vault");
   if (!panel || !V.vault) return;
+  var known = document.body.dataset.role;
+  try { known = known || localStorage.getItem("veldwijzer.role"); } catch (e) { /* private mode */ }
+  if (!known) return; // logged out (a shell page after logout): do not open the phone's database again
   var minutes = parseInt(panel.dataset.lockMinutes || "30", 10);
   V.vault.setLockMinutes(minutes);
   var DECLINED = "veldwijzer.passkey-declined";
